@@ -1,0 +1,7 @@
+import { revokeToken } from '../../domain/tokens'
+
+export default defineEventHandler(async (event) => {
+  await requireUser(event)
+  await revokeToken(useDb(), event.context.token!)
+  return { ok: true }
+})

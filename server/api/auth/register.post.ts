@@ -1,0 +1,9 @@
+import { RegisterSchema } from '#shared/schemas/account'
+import { createUser } from '../../domain/accounts'
+
+export default defineEventHandler(async (event) => {
+  const input = await readValidBody(event, RegisterSchema)
+  const user = await createUser(useDb(), input)
+  setResponseStatus(event, 201, 'Created')
+  return { user }
+})

@@ -1,0 +1,5 @@
+import { toSessionUser } from '../../domain/accounts'
+
+export default defineEventHandler(async (event) => {
+  return toSessionUser(await requireUser(event))
+})

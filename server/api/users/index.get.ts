@@ -1,0 +1,8 @@
+import { UserListQuerySchema } from '#shared/schemas/account'
+import { listUsers } from '../../domain/accounts'
+
+export default defineEventHandler(async (event) => {
+  const query = getValidQuery(event, UserListQuerySchema)
+  await requireAdmin(event)
+  return listUsers(useDb(), query)
+})

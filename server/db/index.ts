@@ -1,0 +1,63 @@
+import { mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import SQLite from 'better-sqlite3'
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely'
+import pg from 'pg'
+import { migrationProvider } from './migrations'
+import type { Database } from './schema'
+
+export type Db = Kysely<Database>
+export type Dialect = 'sqlite' | 'postgres'
+
+const PG_TIMESTAMPTZ = 1184
+const PG_INT8 = 20
+const PG_NUMERIC = 1700
+
+/** Instants come back as ISO-8601 strings and counts as numbers on both dialects. */
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === PG_TIMESTAMPTZ) return (v: string) => new Date(v).toISOString()
+    if (oid === PG_INT8 || oid === PG_NUMERIC) return (v: string) => Number(v)
+    return pg.types.getTypeParser(oid, format)
+  },
+}
+
+export function dialectOfUrl(url: string): Dialect {
+  return /^postgres(ql)?:\/\//i.test(url) ? 'postgres' : 'sqlite'
+}
+
+/** The SQLite file a URL names: `sqlite:path`, `file:path`, a bare path or `:memory:`. */
+export function sqlitePath(url: string, dataDir: string): string {
+  const path = url.replace(/^(sqlite|file):(\/\/)?/i, '')
+  if (!path) return resolve(dataDir, 'ticketshow.sqlite')
+  return path === ':memory:' ? path : resolve(path)
+}
+
+/** Opens a database: PostgreSQL for a postgres:// URL, otherwise a durable SQLite file. */
+export function openDb(url: string, dataDir = '.data'): { db: Db, dialect: Dialect } {
+  if (dialectOfUrl(url) === 'postgres') {
+    const pool = new pg.Pool({ connectionString: url, max: Number(process.env.NUXT_DATABASE_POOL_SIZE) || 10, connectionTimeoutMillis: 5000, types: pgTypes })
+    // An idle client losing its connection must not crash the process.
+    pool.on('error', err => console.error('[db] idle PostgreSQL client error:', err.message))
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' }
+  }
+  const file = sqlitePath(url, dataDir)
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
+  const sqlite = new SQLite(file)
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('synchronous = FULL')
+  sqlite.pragma('foreign_keys = ON')
+  sqlite.pragma('busy_timeout = 5000')
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite' }
+}
+
+/** Applies every pending migration; throws on the first that fails (it is rolled back). */
+export async function migrateToLatest(db: Db): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider })
+  const { error, results } = await migrator.migrateToLatest()
+  for (const r of results ?? []) {
+    if (r.status === 'Success') console.info(`[db] migration ${r.migrationName} applied`)
+    else if (r.status === 'Error') console.error(`[db] migration ${r.migrationName} failed`)
+  }
+  if (error) throw error
+}

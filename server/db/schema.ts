@@ -1,0 +1,141 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+/**
+ * Database types, one interface per table (Kysely style).
+ * Instants are ISO-8601 UTC strings on both dialects: TEXT on SQLite, timestamptz on
+ * PostgreSQL (parsed back to ISO strings in server/db/index.ts). Flags are 0/1 integers
+ * so that both drivers bind and return them the same way.
+ */
+
+export type Role = 'user' | 'admin'
+
+export interface UsersTable {
+  id: Generated<number>
+  username: string
+  email: string
+  password_hash: string
+  role: Role
+  approved_at: string | null
+  email_opt_in: Generated<number>
+  last_seen_at: string | null
+  created_at: string
+}
+
+export interface VenuesTable {
+  id: Generated<number>
+  name: string
+  place: string
+  capacity: number
+  seats_per_row: number
+  timezone: string
+  created_at: string
+}
+
+export interface ShowsTable {
+  id: Generated<number>
+  name: string
+  description: string
+  rating: number | null
+  duration_minutes: number
+  ticket_price: number
+  poster_key: string | null
+  created_at: string
+}
+
+export interface ShowTagsTable {
+  show_id: number
+  tag: string
+}
+
+export interface ScreeningsTable {
+  id: Generated<number>
+  show_id: number
+  venue_id: number
+  starts_at: string
+  ends_at: string
+  price: number
+  capacity: number
+  seats_sold: Generated<number>
+}
+
+export type BookingStatus = 'confirmed' | 'cancelled'
+
+export interface BookingsTable {
+  id: Generated<number>
+  reference: string
+  user_id: number
+  screening_id: number
+  quantity: number
+  unit_price: number
+  total: number
+  status: BookingStatus
+  created_at: string
+  updated_at: string
+}
+
+export interface BookingSeatsTable {
+  screening_id: number
+  seat: string
+  booking_id: number
+}
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'captured'
+
+export interface OutboxTable {
+  id: Generated<number>
+  to: string
+  subject: string
+  html: string
+  text: string
+  kind: string
+  dedupe_key: string
+  status: OutboxStatus
+  attempts: Generated<number>
+  next_attempt_at: string
+  sent_at: string | null
+  last_error: string | null
+  created_at: string
+}
+
+export interface RevokedTokensTable {
+  jti: string
+  expires_at: string
+}
+
+export interface LoginFailuresTable {
+  id: Generated<number>
+  key: string
+  created_at: string
+}
+
+export interface TaskRunsTable {
+  id: Generated<number>
+  name: string
+  started_at: string
+  finished_at: string | null
+  result: string | null
+  error: string | null
+}
+
+export interface Database {
+  users: UsersTable
+  venues: VenuesTable
+  shows: ShowsTable
+  show_tags: ShowTagsTable
+  screenings: ScreeningsTable
+  bookings: BookingsTable
+  booking_seats: BookingSeatsTable
+  outbox: OutboxTable
+  revoked_tokens: RevokedTokensTable
+  login_failures: LoginFailuresTable
+  task_runs: TaskRunsTable
+}
+
+export type UserRow = Selectable<UsersTable>
+export type NewUser = Insertable<UsersTable>
+export type UserUpdate = Updateable<UsersTable>
+export type VenueRow = Selectable<VenuesTable>
+export type ShowRow = Selectable<ShowsTable>
+export type ScreeningRow = Selectable<ScreeningsTable>
+export type BookingRow = Selectable<BookingsTable>
+export type OutboxRow = Selectable<OutboxTable>

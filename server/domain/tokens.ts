@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto'
+import { SignJWT, jwtVerify } from 'jose'
+import type { Db } from '../db'
+
+export const TOKEN_TTL_SECONDS = 7 * 24 * 3600
+
+export interface TokenClaims {
+  userId: number
+  jti: string
+  expiresAt: Date
+}
+
+const encoder = new TextEncoder()
+
+/** Signs an HS256 JWT for a user with sub, iat, exp and a unique jti. */
+export async function signToken(secret: string, userId: number, ttlSeconds = TOKEN_TTL_SECONDS): Promise<string> {
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(String(userId))
+    .setJti(randomUUID())
+    .setIssuedAt()
+    .setExpirationTime(`${ttlSeconds}s`)
+    .sign(encoder.encode(secret))
+}
+
+/**
+ * Verifies signature (HS256 only: `none` and every other alg are refused), expiry and
+ * claims; null for any token that is not ours, altered or expired.
+ */
+export async function verifyToken(secret: string, token: string): Promise<TokenClaims | null> {
+  try {
+    const { payload } = await jwtVerify(token, encoder.encode(secret), { algorithms: ['HS256'], requiredClaims: ['sub', 'jti', 'exp', 'iat'] })
+    const userId = Number(payload.sub)
+    if (!Number.isSafeInteger(userId) || userId <= 0 || typeof payload.jti !== 'string') return null
+    return { userId, jti: payload.jti, expiresAt: new Date(payload.exp! * 1000) }
+  }
+  catch {
+    return null
+  }
+}
+
+/** Revokes a token until it would have expired anyway; revoking twice is harmless. */
+export async function revokeToken(db: Db, claims: Pick<TokenClaims, 'jti' | 'expiresAt'>): Promise<void> {
+  await db.insertInto('revoked_tokens')
+    .values({ jti: claims.jti, expires_at: claims.expiresAt.toISOString() })
+    .onConflict(oc => oc.column('jti').doNothing())
+    .execute()
+}
+
+/** True when the token id was revoked by a logout. */
+export async function isRevoked(db: Db, jti: string): Promise<boolean> {
+  const row = await db.selectFrom('revoked_tokens').select('jti').where('jti', '=', jti).executeTakeFirst()
+  return row !== undefined
+}
+
+/** Forgets revocations of tokens that have expired by now (they are refused anyway). */
+export async function pruneRevokedTokens(db: Db, now = new Date()): Promise<number> {
+  const res = await db.deleteFrom('revoked_tokens').where('expires_at', '<', now.toISOString()).executeTakeFirst()
+  return Number(res.numDeletedRows)
+}

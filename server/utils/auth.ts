@@ -1,0 +1,53 @@
+import type { H3Event } from 'h3'
+import { findUserById, touchLastSeen } from '../domain/accounts'
+import { isRevoked, verifyToken } from '../domain/tokens'
+import type { TokenClaims } from '../domain/tokens'
+import type { UserRow } from '../db/schema'
+
+declare module 'h3' {
+  interface H3EventContext {
+    user?: UserRow
+    token?: TokenClaims
+  }
+}
+
+function unauthorized(message = 'Log in to continue'): never {
+  throw createError({ statusCode: 401, statusMessage: 'Unauthorized', message })
+}
+
+/**
+ * The user behind the request's `Authorization: Bearer` token, reloaded from the database
+ * every time, so approval, role changes, deletion and logout take effect at once.
+ * Cookies are never read: a state-changing call cannot be forged cross-site.
+ */
+export async function requireUser(event: H3Event): Promise<UserRow> {
+  if (event.context.user) return event.context.user
+  const header = getRequestHeader(event, 'authorization') ?? ''
+  const match = /^Bearer\s+(\S+)$/i.exec(header)
+  if (!match) unauthorized()
+  const claims = await verifyToken(useAuthSecret(), match[1]!)
+  if (!claims) unauthorized('Your session is invalid or has expired; log in again')
+  const db = useDb()
+  const [user, revoked] = await Promise.all([findUserById(db, claims.userId), isRevoked(db, claims.jti)])
+  if (!user || revoked) unauthorized('Your session is invalid or has expired; log in again')
+  await touchLastSeen(db, user)
+  event.context.user = user
+  event.context.token = claims
+  return user
+}
+
+/** A logged-in user whom an admin has approved. */
+export async function requireApprovedUser(event: H3Event): Promise<UserRow> {
+  const user = await requireUser(event)
+  if (user.approved_at === null)
+    throw createError({ statusCode: 403, statusMessage: 'Forbidden', message: 'Your account is waiting for approval by an admin' })
+  return user
+}
+
+/** A logged-in admin. */
+export async function requireAdmin(event: H3Event): Promise<UserRow> {
+  const user = await requireUser(event)
+  if (user.role !== 'admin')
+    throw createError({ statusCode: 403, statusMessage: 'Forbidden', message: 'Only admins may do that' })
+  return user
+}

@@ -1,0 +1,41 @@
+import type { H3Event } from 'h3'
+import type { z } from 'zod'
+
+/**
+ * Parses a value with a zod schema; a failure is a 400 whose `data.issues` holds the zod
+ * issues (path + message), so forms can show each message next to its field.
+ */
+export function parseOr400<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const result = schema.safeParse(value)
+  if (result.success) return result.data
+  const issues = result.error.issues.map(i => ({ code: i.code, path: i.path.map(String), message: i.message }))
+  const first = issues[0]
+  throw createError({
+    statusCode: 400,
+    statusMessage: 'Bad Request',
+    message: first ? (first.path.length ? `${first.path.join('.')}: ${first.message}` : first.message) : 'Invalid input',
+    data: { issues },
+  })
+}
+
+/** The JSON body, validated. Numbers in a JSON body are never coerced. */
+export async function readValidBody<T extends z.ZodType>(event: H3Event, schema: T): Promise<z.infer<T>> {
+  let body: unknown
+  try {
+    body = await readBody(event)
+  }
+  catch {
+    throw createError({ statusCode: 400, statusMessage: 'Bad Request', message: 'The request body is not valid JSON' })
+  }
+  return parseOr400(schema, body ?? {})
+}
+
+/** The query string, validated (query values may be coerced). */
+export function getValidQuery<T extends z.ZodType>(event: H3Event, schema: T): z.infer<T> {
+  return parseOr400(schema, getQuery(event))
+}
+
+/** The route params, validated (params may be coerced). */
+export function getValidParams<T extends z.ZodType>(event: H3Event, schema: T): z.infer<T> {
+  return parseOr400(schema, getRouterParams(event))
+}

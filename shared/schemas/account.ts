@@ -1,0 +1,41 @@
+import { z } from 'zod'
+
+export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]+$/
+
+export const UsernameSchema = z.string().trim()
+  .min(3, 'Use at least 3 characters')
+  .max(32, 'Use at most 32 characters')
+  .regex(USERNAME_PATTERN, 'Use letters, digits, dots, dashes or underscores')
+
+export const EmailSchema = z.string().trim().toLowerCase().max(254, 'Use at most 254 characters').pipe(z.email('Enter a valid email address'))
+
+export const PasswordSchema = z.string()
+  .min(8, 'Use at least 8 characters')
+  .max(128, 'Use at most 128 characters')
+
+export const RegisterSchema = z.object({
+  username: UsernameSchema,
+  email: EmailSchema,
+  password: PasswordSchema,
+  emailOptIn: z.boolean().optional(),
+})
+export type RegisterInput = z.infer<typeof RegisterSchema>
+
+export const LoginSchema = z.object({
+  username: z.string().trim().min(1, 'Enter your username').max(254),
+  password: z.string().min(1, 'Enter your password').max(128, 'Use at most 128 characters'),
+})
+export type LoginInput = z.infer<typeof LoginSchema>
+
+export const PageQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+})
+
+export const UserListQuerySchema = PageQuerySchema.extend({
+  status: z.enum(['pending', 'approved', 'all']).default('all'),
+})
+
+export const IdParamSchema = z.object({
+  id: z.coerce.number().int().positive(),
+})
