@@ -1,0 +1,28 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+const alias = { '#shared': fileURLToPath(new URL('./shared', import.meta.url)) }
+
+// Three layers: unit (domain functions on an in-memory SQLite database, or a fresh
+// PostgreSQL database when TEST_DATABASE_URL is set), api (a built server over real HTTP)
+// and browser (Chromium clicking through real pages). The built server is made once per
+// run by tests/helpers/global-setup.ts.
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        resolve: { alias },
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node', testTimeout: 20_000, hookTimeout: 60_000 },
+      },
+      {
+        resolve: { alias },
+        test: { name: 'api', include: ['tests/api/**/*.test.ts'], environment: 'node', globalSetup: ['tests/helpers/global-setup.ts'], testTimeout: 30_000, hookTimeout: 90_000 },
+      },
+      {
+        resolve: { alias },
+        test: { name: 'browser', include: ['tests/browser/**/*.test.ts'], environment: 'node', globalSetup: ['tests/helpers/global-setup.ts'], fileParallelism: false, testTimeout: 60_000, hookTimeout: 90_000 },
+      },
+    ],
+  },
+})
