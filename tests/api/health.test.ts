@@ -4,7 +4,9 @@ import type { TestServer } from '../helpers/server'
 
 describe('GET /api/health', () => {
   let server: TestServer
-  beforeAll(async () => { server = await startServer() })
+  beforeAll(async () => {
+    server = await startServer()
+  })
   afterAll(() => server?.stop())
 
   it('answers 200 {status:"ok"} when the database answers', async () => {

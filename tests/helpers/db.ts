@@ -11,7 +11,11 @@ export async function createTestDb(): Promise<{ db: Db, dialect: Dialect, destro
     const pgDb = await createPgDatabase()
     const { db, dialect } = openDb(pgDb.url)
     await migrateToLatest(db)
-    return { db, dialect, destroy: async () => { await db.destroy(); await pgDb.drop() } }
+    const destroy = async () => {
+      await db.destroy()
+      await pgDb.drop()
+    }
+    return { db, dialect, destroy }
   }
   const { db, dialect } = openDb(':memory:')
   await migrateToLatest(db)

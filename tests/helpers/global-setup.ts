@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 // Builds the app once per run, and only when a source file is newer than the last build,
@@ -14,12 +14,32 @@ function newestMtime(path: string): number {
   return readdirSync(path).reduce((max, name) => Math.max(max, newestMtime(join(path, name))), stat.mtimeMs)
 }
 
-export default function setup() {
-  if (process.env.TEST_SKIP_BUILD === '1') return
+function isFresh(): boolean {
   const marker = join(root, '.output', 'nitro.json')
   const built = existsSync(marker) ? statSync(marker).mtimeMs : 0
-  const newest = Math.max(...SOURCES.map(s => newestMtime(join(root, s))))
-  if (built > newest) return
-  console.info('[tests] building the app (sources changed since the last build)…')
-  execFileSync('npx', ['nuxt', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+  return built > Math.max(...SOURCES.map(s => newestMtime(join(root, s))))
+}
+
+export default async function setup() {
+  if (process.env.TEST_SKIP_BUILD === '1' || isFresh()) return
+  // Two test runs at once (say, two vitest processes) must not build over each other.
+  const lock = join(root, '.nuxt-build.lock')
+  for (let waited = 0; ; waited += 500) {
+    try {
+      mkdirSync(lock)
+      break
+    }
+    catch {
+      if (waited > 300_000) rmSync(lock, { recursive: true, force: true })
+      await new Promise(r => setTimeout(r, 500))
+    }
+  }
+  try {
+    if (isFresh()) return
+    console.info('[tests] building the app (sources changed since the last build)…')
+    execFileSync('npx', ['nuxt', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+  }
+  finally {
+    rmSync(lock, { recursive: true, force: true })
+  }
 }

@@ -104,8 +104,12 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
-  child.stdout!.on('data', (d) => { out += d })
-  child.stderr!.on('data', (d) => { out += d })
+  child.stdout!.on('data', (d) => {
+    out += d
+  })
+  child.stderr!.on('data', (d) => {
+    out += d
+  })
   const url = `http://127.0.0.1:${port}`
   const exited = new Promise<void>(resolve => child.once('exit', () => resolve()))
 
