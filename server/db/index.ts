@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely'
+import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
 import { migrationProvider } from './migrations'
 import type { Database } from './schema'
@@ -20,6 +20,11 @@ const pgTypes = {
     if (oid === PG_INT8 || oid === PG_NUMERIC) return (v: string) => Number(v)
     return pg.types.getTypeParser(oid, format)
   },
+}
+
+/** True when the database (or transaction) runs on PostgreSQL. */
+export function isPostgres(db: Kysely<Database>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter
 }
 
 export function dialectOfUrl(url: string): Dialect {

@@ -53,6 +53,8 @@ export interface ScreeningsTable {
   venue_id: number
   starts_at: string
   ends_at: string
+  local_date: string
+  cancelled_at: string | null
   price: number
   capacity: number
   seats_sold: Generated<number>

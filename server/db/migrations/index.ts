@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely'
 import * as m0001 from './0001_init'
+import * as m0002 from './0002_screening_local_date'
 
 // A bundled server cannot read a folder, so migrations are listed here by hand.
 const migrations: Record<string, Migration> = {
   '0001_init': m0001,
+  '0002_screening_local_date': m0002,
 }
 
 export const migrationProvider: MigrationProvider = {

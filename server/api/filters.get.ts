@@ -1,0 +1,2 @@
+/** The cities and tags the home page offers as filters. */
+export default defineEventHandler(() => publicFilters())

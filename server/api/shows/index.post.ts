@@ -1,0 +1,11 @@
+import { ShowCreateSchema } from '#shared/schemas/catalog'
+import { createShow } from '../../domain/shows'
+
+export default defineEventHandler(async (event) => {
+  const input = await readValidBody(event, ShowCreateSchema)
+  await requireAdmin(event)
+  const show = await createShow(useDb(), input)
+  await invalidateCatalog()
+  setResponseStatus(event, 201, 'Created')
+  return show
+})

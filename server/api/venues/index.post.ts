@@ -1,0 +1,11 @@
+import { VenueCreateSchema } from '#shared/schemas/catalog'
+import { createVenue } from '../../domain/venues'
+
+export default defineEventHandler(async (event) => {
+  const input = await readValidBody(event, VenueCreateSchema)
+  await requireAdmin(event)
+  const venue = await createVenue(useDb(), input, useRuntimeConfig().defaultTimezone)
+  await invalidateCatalog()
+  setResponseStatus(event, 201, 'Created')
+  return venue
+})

@@ -1,0 +1,216 @@
+import { sql } from 'kysely'
+import type { ExpressionBuilder } from 'kysely'
+import type { Db } from '../db'
+import type { Database, ShowRow } from '../db/schema'
+import type { ShowCreateInput, ShowListQuery, ShowPatchInput } from '#shared/schemas/catalog'
+import type { Page, Show, ShowDetail, ShowListItem, VenueRef } from '#shared/types/api'
+import { conflict } from './http-errors'
+import { containsText } from './text'
+
+export const DEFAULT_DURATION_MINUTES = 120
+
+/** Public URLs of a poster's two sizes, root-relative. */
+export function posterUrls(key: string | null): { posterUrl: string | null, posterThumbUrl: string | null } {
+  if (!key) return { posterUrl: null, posterThumbUrl: null }
+  return { posterUrl: `/posters/${key}-600.webp`, posterThumbUrl: `/posters/${key}-300.webp` }
+}
+
+/** The API shape of a show. */
+export function toShow(row: ShowRow, tags: string[]): Show {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    rating: row.rating === null ? null : Math.round(row.rating * 10) / 10,
+    tags,
+    ticketPrice: row.ticket_price,
+    durationMinutes: row.duration_minutes,
+    ...posterUrls(row.poster_key),
+    createdAt: row.created_at,
+  }
+}
+
+/** Trimmed, lower-case, unique tags in the order given. */
+export function normaliseTags(tags: string[]): string[] {
+  return [...new Set(tags.map(t => t.trim().toLowerCase()).filter(Boolean))]
+}
+
+async function tagsOf(db: Db, showIds: number[]): Promise<Map<number, string[]>> {
+  const map = new Map<number, string[]>(showIds.map(id => [id, []]))
+  if (!showIds.length) return map
+  const rows = await db.selectFrom('show_tags').select(['show_id', 'tag']).where('show_id', 'in', showIds).orderBy('tag').execute()
+  for (const r of rows) map.get(r.show_id)!.push(r.tag)
+  return map
+}
+
+/** Every tag in use, with how many shows carry it, most used first. */
+export async function listTags(db: Db): Promise<{ tag: string, count: number }[]> {
+  const rows = await db.selectFrom('show_tags').select(['tag', eb => eb.fn.countAll<number>().as('n')])
+    .groupBy('tag').orderBy('n', 'desc').orderBy('tag').limit(100).execute()
+  return rows.map(r => ({ tag: r.tag, count: Number(r.n) }))
+}
+
+/** One show, or undefined. */
+export async function getShow(db: Db, id: number): Promise<Show | undefined> {
+  const row = await db.selectFrom('shows').selectAll().where('id', '=', id).executeTakeFirst()
+  if (!row) return undefined
+  return toShow(row, (await tagsOf(db, [id])).get(id)!)
+}
+
+type ShowFilter = Pick<ShowListQuery, 'city' | 'date'> & { upcomingFrom?: string }
+
+/** The screenings of the outer `shows` row that pass the filter (not cancelled). */
+function matchingScreenings(eb: ExpressionBuilder<Database, 'shows'>, f: ShowFilter) {
+  let s = eb.selectFrom('screenings as s').whereRef('s.show_id', '=', 'shows.id').where('s.cancelled_at', 'is', null)
+  if (f.upcomingFrom) s = s.where('s.starts_at', '>', f.upcomingFrom)
+  if (f.date) s = s.where('s.local_date', '=', f.date)
+  if (f.city) {
+    const city = f.city.toLowerCase()
+    s = s.where(e => e.exists(e.selectFrom('venues as v').select(sql`1`.as('one')).whereRef('v.id', '=', 's.venue_id').where(sql`lower(v.place)`, '=', city)))
+  }
+  return s
+}
+
+/**
+ * Shows matching text (name or description, any case), tag, city, date (in the venue's
+ * timezone) and minimum rating; only shows with an upcoming screening unless an admin asks
+ * for all. Ordered by next showtime (admins asking for all: newest first), with a total.
+ */
+export async function listShows(db: Db, query: ShowListQuery, opts: { isAdmin?: boolean, now?: Date } = {}): Promise<Page<ShowListItem>> {
+  const nowIso = (opts.now ?? new Date()).toISOString()
+  const all = Boolean(query.all && opts.isAdmin)
+  const filter: ShowFilter = { city: query.city, date: query.date, upcomingFrom: all ? undefined : nowIso }
+  const needsScreening = !all || Boolean(query.city || query.date)
+
+  let q = db.selectFrom('shows')
+  if (needsScreening) q = q.where(eb => eb.exists(matchingScreenings(eb, filter).select(sql`1`.as('one'))))
+  if (query.q) {
+    const text = query.q
+    q = q.where(eb => eb.or([containsText('shows.name', text), containsText('shows.description', text)]))
+  }
+  if (query.tag) {
+    const tag = query.tag
+    q = q.where(eb => eb.exists(eb.selectFrom('show_tags as t').select(sql`1`.as('one')).whereRef('t.show_id', '=', 'shows.id').where('t.tag', '=', tag)))
+  }
+  if (query.minRating !== undefined) q = q.where('shows.rating', '>=', query.minRating)
+
+  const nextFilter: ShowFilter = { ...filter, upcomingFrom: nowIso }
+  let rowsQuery = q.selectAll('shows')
+    .select(eb => matchingScreenings(eb, nextFilter).select(eb2 => eb2.fn.min('s.starts_at').as('n')).as('next_at'))
+  rowsQuery = all
+    ? rowsQuery.orderBy('shows.created_at', 'desc').orderBy('shows.id', 'desc')
+    : rowsQuery.orderBy('next_at').orderBy('shows.id')
+
+  const [rows, count] = await Promise.all([
+    rowsQuery.limit(query.pageSize).offset((query.page - 1) * query.pageSize).execute(),
+    q.select(eb => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ])
+  const ids = rows.map(r => r.id)
+  const [tags, next] = await Promise.all([tagsOf(db, ids), nextScreenings(db, rows)])
+  const items = rows.map(r => ({ ...toShow(r, tags.get(r.id)!), nextScreening: next.get(r.id) ?? null }))
+  return { items, total: Number(count.n), page: query.page, pageSize: query.pageSize }
+}
+
+async function nextScreenings(db: Db, rows: { id: number, next_at: string | null }[]) {
+  const map = new Map<number, { id: number, startsAt: string, venue: VenueRef }>()
+  const wanted = rows.filter(r => r.next_at)
+  if (!wanted.length) return map
+  const found = await db.selectFrom('screenings as s').innerJoin('venues as v', 'v.id', 's.venue_id')
+    .select(['s.id', 's.show_id', 's.starts_at', 'v.id as venue_id', 'v.name as venue_name', 'v.place', 'v.timezone'])
+    .where(eb => eb.or(wanted.map(r => eb.and([eb('s.show_id', '=', r.id), eb('s.starts_at', '=', r.next_at!)]))))
+    .where('s.cancelled_at', 'is', null)
+    .orderBy('s.id')
+    .execute()
+  for (const s of found) {
+    if (!map.has(s.show_id))
+      map.set(s.show_id, { id: s.id, startsAt: s.starts_at, venue: { id: s.venue_id, name: s.venue_name, place: s.place, timezone: s.timezone } })
+  }
+  return map
+}
+
+/** A show with its upcoming screenings (soonest first) and seats left in each. */
+export async function getShowDetail(db: Db, id: number, now = new Date()): Promise<ShowDetail | undefined> {
+  const show = await getShow(db, id)
+  if (!show) return undefined
+  const rows = await db.selectFrom('screenings as s').innerJoin('venues as v', 'v.id', 's.venue_id')
+    .select(['s.id', 's.starts_at', 's.price', 's.capacity', 's.seats_sold', 'v.id as venue_id', 'v.name as venue_name', 'v.place', 'v.timezone'])
+    .where('s.show_id', '=', id).where('s.starts_at', '>', now.toISOString()).where('s.cancelled_at', 'is', null)
+    .orderBy('s.starts_at').orderBy('s.id').limit(500).execute()
+  return {
+    ...show,
+    screenings: rows.map(s => ({
+      id: s.id,
+      startsAt: s.starts_at,
+      price: s.price,
+      seatsLeft: s.capacity - s.seats_sold,
+      venue: { id: s.venue_id, name: s.venue_name, place: s.place, timezone: s.timezone },
+    })),
+  }
+}
+
+/** Creates a show with its normalised tags. */
+export async function createShow(db: Db, input: ShowCreateInput, now = new Date()): Promise<Show> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.insertInto('shows').values({
+      name: input.name,
+      description: input.description ?? '',
+      rating: input.rating ?? null,
+      duration_minutes: input.durationMinutes ?? DEFAULT_DURATION_MINUTES,
+      ticket_price: input.ticketPrice,
+      poster_key: null,
+      created_at: now.toISOString(),
+    }).returningAll().executeTakeFirstOrThrow()
+    const tags = normaliseTags(input.tags ?? [])
+    if (tags.length) await trx.insertInto('show_tags').values(tags.map(tag => ({ show_id: row.id, tag }))).execute()
+    return toShow(row, [...tags].sort())
+  })
+}
+
+/** Changes a show; tags, when given, replace the old ones. */
+export async function updateShow(db: Db, id: number, patch: ShowPatchInput): Promise<Show | undefined> {
+  const updated = await db.transaction().execute(async (trx) => {
+    const current = await trx.selectFrom('shows').selectAll().where('id', '=', id).executeTakeFirst()
+    if (!current) return false
+    await trx.updateTable('shows').set({
+      name: patch.name ?? current.name,
+      description: patch.description ?? current.description,
+      rating: patch.rating === undefined ? current.rating : patch.rating,
+      duration_minutes: patch.durationMinutes ?? current.duration_minutes,
+      ticket_price: patch.ticketPrice ?? current.ticket_price,
+    }).where('id', '=', id).execute()
+    if (patch.tags) {
+      await trx.deleteFrom('show_tags').where('show_id', '=', id).execute()
+      const tags = normaliseTags(patch.tags)
+      if (tags.length) await trx.insertInto('show_tags').values(tags.map(tag => ({ show_id: id, tag }))).execute()
+    }
+    return true
+  })
+  return updated ? getShow(db, id) : undefined
+}
+
+/** Points a show at a new poster; returns the old key (to delete its files) or undefined when no such show. */
+export async function setPosterKey(db: Db, id: number, key: string): Promise<{ old: string | null } | undefined> {
+  const current = await db.selectFrom('shows').select('poster_key').where('id', '=', id).executeTakeFirst()
+  if (!current) return undefined
+  await db.updateTable('shows').set({ poster_key: key }).where('id', '=', id).execute()
+  return { old: current.poster_key }
+}
+
+/**
+ * Deletes a show with its screenings and tags. Refused (409) while any confirmed booking
+ * exists for one of its screenings: a booking is never lost. Returns the poster key to clean up.
+ */
+export async function deleteShow(db: Db, id: number): Promise<{ posterKey: string | null } | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const show = await trx.selectFrom('shows').select('poster_key').where('id', '=', id).executeTakeFirst()
+    if (!show) return undefined
+    const screeningIds = trx.selectFrom('screenings').select('id').where('show_id', '=', id)
+    const booked = await trx.selectFrom('bookings').select(eb => eb.fn.countAll<number>().as('n'))
+      .where('screening_id', 'in', screeningIds).where('status', '=', 'confirmed').executeTakeFirstOrThrow()
+    if (Number(booked.n) > 0) throw conflict(`This show has ${booked.n} confirmed bookings; cancel its screenings first`, { bookings: Number(booked.n) })
+    await trx.deleteFrom('bookings').where('screening_id', 'in', screeningIds).execute()
+    await trx.deleteFrom('screenings').where('show_id', '=', id).execute()
+    await trx.deleteFrom('shows').where('id', '=', id).execute()
+    return { posterKey: show.poster_key }
+  })
+}

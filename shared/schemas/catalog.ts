@@ -1,0 +1,94 @@
+import { z } from 'zod'
+import { PageQuerySchema } from './account'
+
+const text = (max: number, label = 'This') => z.string().trim().min(1, `${label} is required`).max(max, `Use at most ${max} characters`)
+
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz })
+    return true
+  }
+  catch {
+    return false
+  }
+}
+
+export const MAX_CAPACITY = 5000
+export const MAX_PRICE = 100_000_000
+
+export const VenueCreateSchema = z.object({
+  name: text(120, 'Name'),
+  place: text(120, 'Place'),
+  capacity: z.number().int('Use a whole number').min(1, 'A venue needs at least one seat').max(MAX_CAPACITY, `At most ${MAX_CAPACITY} seats`),
+  seatsPerRow: z.number().int('Use a whole number').min(1, 'At least one seat per row').max(100, 'At most 100 seats per row').optional(),
+  timezone: z.string().refine(isTimeZone, 'Use an IANA timezone such as Asia/Kolkata').optional(),
+})
+export type VenueCreateInput = z.infer<typeof VenueCreateSchema>
+
+export const VenuePatchSchema = VenueCreateSchema.partial()
+  .refine(v => Object.keys(v).length > 0, 'Change at least one field')
+export type VenuePatchInput = z.infer<typeof VenuePatchSchema>
+
+export const VenueListQuerySchema = PageQuerySchema.extend({
+  q: z.string().trim().max(100).optional(),
+  city: z.string().trim().max(120).optional(),
+})
+
+const rating = z.number()
+  .min(0, 'Ratings go from 0 to 10').max(10, 'Ratings go from 0 to 10')
+  .refine(r => Math.abs(r * 10 - Math.round(r * 10)) < 1e-9, 'Use at most one decimal')
+
+export const TagSchema = z.string().trim().toLowerCase().min(1, 'A tag cannot be empty').max(40, 'Use at most 40 characters per tag')
+
+export const ShowCreateSchema = z.object({
+  name: text(200, 'Name'),
+  description: z.string().trim().max(5000, 'Use at most 5000 characters').optional(),
+  rating: rating.nullable().optional(),
+  tags: z.array(TagSchema).max(20, 'At most 20 tags').default([]),
+  ticketPrice: z.number().int('Use whole minor units (e.g. paise)').min(0, 'A price cannot be negative').max(MAX_PRICE, 'That price is too high'),
+  durationMinutes: z.number().int('Use whole minutes').min(1, 'At least one minute').max(1440, 'At most 24 hours').optional(),
+})
+export type ShowCreateInput = z.infer<typeof ShowCreateSchema>
+
+export const ShowPatchSchema = ShowCreateSchema.partial()
+  .refine(v => Object.keys(v).length > 0, 'Change at least one field')
+export type ShowPatchInput = z.infer<typeof ShowPatchSchema>
+
+const queryBool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0'])]).transform(v => v === true || v === 'true' || v === '1')
+
+export const ShowListQuerySchema = PageQuerySchema.extend({
+  q: z.string().trim().max(100).optional(),
+  tag: z.string().trim().toLowerCase().max(40).optional(),
+  city: z.string().trim().max(120).optional(),
+  date: z.iso.date('Use a date like 2026-11-29').optional(),
+  minRating: z.coerce.number().min(0).max(10).optional(),
+  all: queryBool.optional(),
+})
+export type ShowListQuery = z.infer<typeof ShowListQuerySchema>
+
+const instant = z.iso.datetime({ offset: true, message: 'Use an ISO 8601 date and time, e.g. 2026-11-29T18:30:00Z' })
+
+export const ScreeningCreateSchema = z.object({
+  showId: z.number().int().positive(),
+  venueId: z.number().int().positive(),
+  startsAt: instant,
+  price: z.number().int('Use whole minor units').min(0, 'A price cannot be negative').max(MAX_PRICE).optional(),
+})
+export type ScreeningCreateInput = z.infer<typeof ScreeningCreateSchema>
+
+export const ScreeningPatchSchema = z.object({
+  startsAt: instant.optional(),
+  price: z.number().int('Use whole minor units').min(0, 'A price cannot be negative').max(MAX_PRICE).optional(),
+}).refine(v => Object.keys(v).length > 0, 'Change at least one field')
+export type ScreeningPatchInput = z.infer<typeof ScreeningPatchSchema>
+
+export const ScreeningListQuerySchema = PageQuerySchema.extend({
+  showId: z.coerce.number().int().positive().optional(),
+  venueId: z.coerce.number().int().positive().optional(),
+  from: instant.optional(),
+  to: instant.optional(),
+})
+
+export const SearchQuerySchema = z.object({
+  q: z.string().trim().max(100).default(''),
+})
