@@ -28,6 +28,7 @@ export default defineNuxtConfig({
     redisUrl: '',
     scheduler: 'on',
     defaultTimezone: 'Asia/Kolkata',
+    seedDemo: false,
     public: {
       siteUrl: 'http://localhost:3000',
       currency: 'INR',

@@ -43,5 +43,9 @@ export default defineNitroPlugin(() => {
       console.error(`[ticketshow] could not create the first admin: ${(err as Error).message}`)
     }
     state.ready = true
+    if (config.seedDemo) {
+      const { result } = await runTask('db:seed')
+      console.info(`[ticketshow] demo catalogue: ${JSON.stringify(result)}`)
+    }
   })()
 })

@@ -37,5 +37,5 @@ export function getValidQuery<T extends z.ZodType>(event: H3Event, schema: T): z
 
 /** The route params, validated (params may be coerced). */
 export function getValidParams<T extends z.ZodType>(event: H3Event, schema: T): z.infer<T> {
-  return parseOr400(schema, getRouterParams(event))
+  return parseOr400(schema, getRouterParams(event, { decode: true }))
 }

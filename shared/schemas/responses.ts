@@ -1,0 +1,36 @@
+import { z } from 'zod'
+
+// Response shapes, for the OpenAPI document (the handlers' TypeScript types live in
+// shared/types/api.ts and are checked against these in tests/unit/openapi.test.ts).
+
+const instant = z.string().describe('ISO 8601 UTC instant')
+const money = z.number().int().describe('Integer minor currency units')
+
+export const UserResponse = z.object({ id: z.number().int(), username: z.string(), email: z.string(), role: z.enum(['user', 'admin']), approved: z.boolean(), createdAt: instant })
+export const SessionResponse = UserResponse.omit({ createdAt: true })
+export const VenueResponse = z.object({ id: z.number().int(), name: z.string(), place: z.string(), capacity: z.number().int(), seatsPerRow: z.number().int(), timezone: z.string(), createdAt: instant })
+const VenueRef = z.object({ id: z.number().int(), name: z.string(), place: z.string(), timezone: z.string() })
+export const ShowResponse = z.object({
+  id: z.number().int(), name: z.string(), description: z.string(), rating: z.number().nullable(), tags: z.array(z.string()),
+  ticketPrice: money, durationMinutes: z.number().int(), posterUrl: z.string().nullable(), posterThumbUrl: z.string().nullable(), createdAt: instant,
+})
+export const ShowListItemResponse = ShowResponse.extend({ nextScreening: z.object({ id: z.number().int(), startsAt: instant, venue: VenueRef }).nullable() })
+export const ShowDetailResponse = ShowResponse.extend({
+  screenings: z.array(z.object({ id: z.number().int(), venue: VenueRef, startsAt: instant, price: money, seatsLeft: z.number().int() })),
+})
+export const ScreeningResponse = z.object({
+  id: z.number().int(), startsAt: instant, endsAt: instant, price: money, capacity: z.number().int(), seatsLeft: z.number().int(),
+  show: z.object({ id: z.number().int(), name: z.string(), posterUrl: z.string().nullable(), durationMinutes: z.number().int() }),
+  venue: VenueRef.extend({ seatsPerRow: z.number().int() }),
+})
+export const ScreeningDetailResponse = ScreeningResponse.extend({ seats: z.array(z.object({ label: z.string(), taken: z.boolean() })) })
+export const SearchResponse = z.object({ shows: z.array(ShowListItemResponse), venues: z.array(VenueResponse) })
+export const FiltersResponse = z.object({ cities: z.array(z.string()), tags: z.array(z.object({ tag: z.string(), count: z.number().int() })) })
+export const ErrorResponse = z.object({
+  statusCode: z.number().int(), statusMessage: z.string(), message: z.string(),
+  data: z.record(z.string(), z.unknown()).optional().describe('Validation failures: { issues: [{ code, path, message }] }; 409 on seats: { seatsLeft }'),
+})
+
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() })
+}
