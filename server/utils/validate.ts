@@ -18,8 +18,17 @@ export function parseOr400<T extends z.ZodType>(schema: T, value: unknown): z.in
   })
 }
 
-/** The JSON body, validated. Numbers in a JSON body are never coerced. */
+// application/json or a +json type, with any parameters (charset).
+const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i
+
+/**
+ * The JSON body, validated. Numbers in a JSON body are never coerced. Anything not sent as
+ * JSON is refused: a form post or a typeless body is what another site can make a browser
+ * send without a CORS preflight (a cross-site form could otherwise lock an account out).
+ */
 export async function readValidBody<T extends z.ZodType>(event: H3Event, schema: T): Promise<z.infer<T>> {
+  if (!JSON_TYPE.test(getRequestHeader(event, 'content-type') ?? ''))
+    throw createError({ statusCode: 400, statusMessage: 'Bad Request', message: 'Send the request body as JSON (Content-Type: application/json)' })
   let body: unknown
   try {
     body = await readBody(event)

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs'
 import { join } from 'node:path'
 
 // Builds the app once per run, and only when a source file is newer than the last build,
@@ -37,7 +37,11 @@ export default async function setup() {
   try {
     if (isFresh()) return
     console.info('[tests] building the app (sources changed since the last build)…')
+    const started = new Date()
     execFileSync('npx', ['nuxt', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+    // Date the build by when it read the sources, so a file saved during the build is
+    // still newer than the marker and the next run builds again.
+    utimesSync(join(root, '.output', 'nitro.json'), started, started)
   }
   finally {
     rmSync(lock, { recursive: true, force: true })

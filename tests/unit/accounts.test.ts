@@ -1,0 +1,383 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  LOGIN_MAX_FAILURES,
+  LOGIN_WINDOW_MS,
+  approveUser,
+  authenticate,
+  clearLoginFailures,
+  createUser,
+  deleteUser,
+  ensureAdmin,
+  findUserById,
+  listUsers,
+  loginKey,
+  loginRetryAfter,
+  recordLoginFailure,
+} from '../../server/domain/accounts'
+import type { Db } from '../../server/db'
+import type { User } from '#shared/types/api'
+import { createTestDb } from '../helpers/db'
+
+const PASSWORD = 'correct-horse-battery'
+const MINUTE = 60_000
+
+let seq = 0
+/** A username no other test uses. */
+function unique(prefix = 'u'): string {
+  return `${prefix}${Date.now().toString(36)}${(seq++).toString(36)}`
+}
+
+function newUser(db: Db, opts: { username?: string, email?: string, password?: string, now?: Date } = {}) {
+  const username = opts.username ?? unique()
+  return createUser(db, {
+    username,
+    email: opts.email ?? `${username.toLowerCase()}@example.test`,
+    password: opts.password ?? PASSWORD,
+  }, opts.now)
+}
+
+/** The error a promise rejects with (fails the test when it resolves). */
+async function rejection(promise: Promise<unknown>): Promise<{ statusCode?: number, message?: string, data?: Record<string, unknown> }> {
+  try {
+    await promise
+  }
+  catch (err) {
+    return err as { statusCode?: number, message?: string, data?: Record<string, unknown> }
+  }
+  throw new Error('expected the promise to reject, but it resolved')
+}
+
+/** A database of its own, for tests that count rows or need "no admin yet". */
+const extraDbs: Array<() => Promise<void>> = []
+async function freshDb(): Promise<Db> {
+  const { db, destroy } = await createTestDb()
+  extraDbs.push(destroy)
+  return db
+}
+
+let db: Db
+let destroyDb: () => Promise<void>
+beforeAll(async () => {
+  ({ db, destroy: destroyDb } = await createTestDb())
+})
+afterAll(async () => {
+  await Promise.all(extraDbs.map(d => d()))
+  await destroyDb?.()
+})
+
+describe('createUser', () => {
+  it('creates a user who waits for approval and returns only public fields', async () => {
+    const now = new Date('2026-03-04T05:06:07.089Z')
+    const username = unique('Mixed')
+    const user = await newUser(db, { username, now })
+    expect(user).toEqual({
+      id: expect.any(Number),
+      username,
+      email: `${username.toLowerCase()}@example.test`,
+      role: 'user',
+      approved: false,
+      createdAt: now.toISOString(),
+    })
+    expect(JSON.stringify(user)).not.toContain(PASSWORD)
+    expect(JSON.stringify(user)).not.toContain('argon2')
+  })
+
+  it('stores an argon2id hash with m=19456, t=2, p=1 and a fresh salt, never the password', async () => {
+    const a = await newUser(db)
+    const b = await newUser(db)
+    const rowA = (await findUserById(db, a.id))!
+    const rowB = (await findUserById(db, b.id))!
+    expect(rowA.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/)
+    expect(rowA.password_hash).not.toContain(PASSWORD)
+    // Same password, different salt: the stored hashes differ.
+    expect(rowB.password_hash).not.toBe(rowA.password_hash)
+  })
+
+  it('refuses a username that differs from a taken one only in case (409)', async () => {
+    const username = unique('Case')
+    await newUser(db, { username })
+    const err = await rejection(newUser(db, { username: username.toUpperCase(), email: `${unique()}@example.test` }))
+    expect(err.statusCode).toBe(409)
+    expect(err.data).toMatchObject({ field: 'username' })
+    const lower = await rejection(newUser(db, { username: username.toLowerCase(), email: `${unique()}@example.test` }))
+    expect(lower.statusCode).toBe(409)
+  })
+
+  it('refuses an email that is already registered (409)', async () => {
+    const first = await newUser(db)
+    const err = await rejection(newUser(db, { email: first.email }))
+    expect(err.statusCode).toBe(409)
+    expect(err.data).toMatchObject({ field: 'email' })
+  })
+
+  it('lets exactly one of two simultaneous registrations of a username win; the other is a 409', async () => {
+    const username = unique('race')
+    const results = await Promise.allSettled([
+      newUser(db, { username, email: `${username}-1@example.test` }),
+      newUser(db, { username: username.toUpperCase(), email: `${username}-2@example.test` }),
+    ])
+    expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(1)
+    const failed = results.filter(r => r.status === 'rejected')
+    expect(failed).toHaveLength(1)
+    expect((failed[0] as PromiseRejectedResult).reason).toMatchObject({ statusCode: 409 })
+    const rows = await db.selectFrom('users').select('id').where('email', 'like', `${username}-%`).execute()
+    expect(rows).toHaveLength(1)
+  })
+
+  it('approves an admin at once', async () => {
+    const username = unique('boss')
+    const admin = await createUser(db, { username, email: `${username}@example.test`, password: PASSWORD, role: 'admin' })
+    expect(admin).toMatchObject({ role: 'admin', approved: true })
+  })
+
+  it('keeps the email opt-in choice (on unless refused)', async () => {
+    const username = unique('optout')
+    const out = await createUser(db, { username, email: `${username}@example.test`, password: PASSWORD, emailOptIn: false })
+    const dflt = await newUser(db)
+    expect((await findUserById(db, out.id))!.email_opt_in).toBe(0)
+    expect((await findUserById(db, dflt.id))!.email_opt_in).toBe(1)
+  })
+})
+
+describe('authenticate', () => {
+  it('returns the user for the right password, whatever the case of the username', async () => {
+    const username = unique('Login')
+    const user = await newUser(db, { username })
+    await approveUser(db, user.id)
+    const row = await authenticate(db, username.toUpperCase(), PASSWORD)
+    expect(row.id).toBe(user.id)
+  })
+
+  it('answers the same 401 for an unknown user and for a wrong password', async () => {
+    const user = await newUser(db)
+    await approveUser(db, user.id)
+    const unknown = await rejection(authenticate(db, unique('nobody'), PASSWORD))
+    const wrong = await rejection(authenticate(db, user.username, 'wrong-password'))
+    expect(unknown.statusCode).toBe(401)
+    expect(wrong.statusCode).toBe(401)
+    expect({ message: wrong.message, data: wrong.data }).toEqual({ message: unknown.message, data: unknown.data })
+  })
+
+  it('answers 403 "waiting for approval" only to whoever knows the password of a pending account', async () => {
+    const user = await newUser(db)
+    const pending = await rejection(authenticate(db, user.username, PASSWORD))
+    expect(pending.statusCode).toBe(403)
+    expect(pending.message).toMatch(/approv/i)
+    expect(pending.data).toMatchObject({ reason: 'pending-approval' })
+    // A wrong password on a pending account says nothing about the account.
+    const wrong = await rejection(authenticate(db, user.username, 'wrong-password'))
+    expect(wrong.statusCode).toBe(401)
+  })
+})
+
+describe('login throttling', () => {
+  const t0 = new Date('2026-05-01T10:00:00.000Z')
+  const at = (ms: number) => new Date(t0.getTime() + ms)
+
+  it('keys attempts by username (any case) and client address', () => {
+    expect(loginKey('Alice', '10.0.0.1')).toBe(loginKey('alice', '10.0.0.1'))
+    expect(loginKey('alice', '10.0.0.1')).not.toBe(loginKey('alice', '10.0.0.2'))
+    expect(loginKey('alice', '10.0.0.1')).not.toBe(loginKey('bob', '10.0.0.1'))
+  })
+
+  it('lets four failures through and throttles after the fifth, until the oldest leaves the window', async () => {
+    const key = loginKey(unique('throttle'), '127.0.0.1')
+    for (let i = 0; i < LOGIN_MAX_FAILURES - 1; i++) await recordLoginFailure(db, key, at(i * MINUTE))
+    expect(await loginRetryAfter(db, key, at(4 * MINUTE + 1000))).toBe(0)
+
+    await recordLoginFailure(db, key, at(4 * MINUTE))
+    // The first failure (at t0) leaves the 15-minute window at t0+15min: 10 minutes from t0+5min.
+    expect(await loginRetryAfter(db, key, at(5 * MINUTE))).toBe(10 * 60)
+    expect(await loginRetryAfter(db, key, at(LOGIN_WINDOW_MS - 1000))).toBe(1)
+    expect(await loginRetryAfter(db, key, at(LOGIN_WINDOW_MS + 1))).toBe(0)
+  })
+
+  it('does not throttle five failures spread over more than fifteen minutes', async () => {
+    const key = loginKey(unique('slow'), '127.0.0.1')
+    for (let i = 0; i < 5; i++) await recordLoginFailure(db, key, at(i * 4 * MINUTE)) // 0, 4, 8, 12, 16 min
+    expect(await loginRetryAfter(db, key, at(16 * MINUTE))).toBe(0)
+  })
+
+  it('counts failures per key: another username or address is not throttled', async () => {
+    const name = unique('keyed')
+    const key = loginKey(name, '127.0.0.1')
+    for (let i = 0; i < 5; i++) await recordLoginFailure(db, key, at(i * 1000))
+    expect(await loginRetryAfter(db, key, at(10_000))).toBeGreaterThan(0)
+    expect(await loginRetryAfter(db, loginKey(name, '127.0.0.2'), at(10_000))).toBe(0)
+    expect(await loginRetryAfter(db, loginKey(`${name}x`, '127.0.0.1'), at(10_000))).toBe(0)
+  })
+
+  it('forgets a key\'s failures once cleared by a successful login', async () => {
+    const key = loginKey(unique('cleared'), '127.0.0.1')
+    for (let i = 0; i < 5; i++) await recordLoginFailure(db, key, at(i * 1000))
+    expect(await loginRetryAfter(db, key, at(10_000))).toBeGreaterThan(0)
+    await clearLoginFailures(db, key)
+    expect(await loginRetryAfter(db, key, at(10_000))).toBe(0)
+    await recordLoginFailure(db, key, at(11_000))
+    expect(await loginRetryAfter(db, key, at(12_000))).toBe(0)
+  })
+
+  it('deletes failures older than the window when recording a new one', async () => {
+    const old = loginKey(unique('old'), '127.0.0.1')
+    await recordLoginFailure(db, old, at(0))
+    await recordLoginFailure(db, loginKey(unique('new'), '127.0.0.1'), at(LOGIN_WINDOW_MS + MINUTE))
+    const left = await db.selectFrom('login_failures').select('id').where('key', '=', old).execute()
+    expect(left).toHaveLength(0)
+  })
+})
+
+describe('listUsers', () => {
+  it('lists users newest first, filtered by approval status, with the filtered total', async () => {
+    const own = await freshDb()
+    const base = Date.parse('2026-01-01T00:00:00.000Z')
+    const users: User[] = []
+    for (let i = 0; i < 5; i++) users.push(await newUser(own, { now: new Date(base + i * MINUTE) }))
+    await approveUser(own, users[1]!.id)
+    await approveUser(own, users[3]!.id)
+
+    const all = await listUsers(own, { status: 'all', page: 1, pageSize: 20 })
+    expect(all.items.map(u => u.id)).toEqual([4, 3, 2, 1, 0].map(i => users[i]!.id))
+    expect(all).toMatchObject({ total: 5, page: 1, pageSize: 20 })
+
+    const pending = await listUsers(own, { status: 'pending', page: 1, pageSize: 20 })
+    expect(pending.items.map(u => u.id)).toEqual([4, 2, 0].map(i => users[i]!.id))
+    expect(pending.items.every(u => !u.approved)).toBe(true)
+    expect(pending.total).toBe(3)
+
+    const approved = await listUsers(own, { status: 'approved', page: 1, pageSize: 20 })
+    expect(approved.items.map(u => u.id)).toEqual([3, 1].map(i => users[i]!.id))
+    expect(approved.total).toBe(2)
+  })
+
+  it('pages through the list without gaps or repeats, the total staying that of the whole list', async () => {
+    const own = await freshDb()
+    const base = Date.parse('2026-02-01T00:00:00.000Z')
+    for (let i = 0; i < 5; i++) await newUser(own, { now: new Date(base + i * MINUTE) })
+    const pages = await Promise.all([1, 2, 3].map(page => listUsers(own, { status: 'all', page, pageSize: 2 })))
+    expect(pages.map(p => p.items.length)).toEqual([2, 2, 1])
+    expect(pages.map(p => p.total)).toEqual([5, 5, 5])
+    expect(pages.map(p => p.page)).toEqual([1, 2, 3])
+    const ids = pages.flatMap(p => p.items.map(u => u.id))
+    expect(new Set(ids).size).toBe(5)
+    const beyond = await listUsers(own, { status: 'all', page: 4, pageSize: 2 })
+    expect(beyond).toEqual({ items: [], total: 5, page: 4, pageSize: 2 })
+  })
+
+  it('orders users created in the same instant by id, newest first', async () => {
+    const own = await freshDb()
+    const now = new Date('2026-02-02T00:00:00.000Z')
+    const a = await newUser(own, { now })
+    const b = await newUser(own, { now })
+    const list = await listUsers(own, { status: 'all', page: 1, pageSize: 20 })
+    expect(list.items.map(u => u.id)).toEqual([b.id, a.id])
+  })
+})
+
+describe('approveUser', () => {
+  it('approves a pending user, who can then log in', async () => {
+    const user = await newUser(db)
+    const approved = await approveUser(db, user.id)
+    expect(approved).toEqual({ ...user, approved: true })
+    await expect(authenticate(db, user.username, PASSWORD)).resolves.toMatchObject({ id: user.id })
+  })
+
+  it('is idempotent: approving twice keeps the first approval time', async () => {
+    const user = await newUser(db)
+    await approveUser(db, user.id, new Date('2026-01-01T00:00:00.000Z'))
+    const again = await approveUser(db, user.id, new Date('2026-06-01T00:00:00.000Z'))
+    expect(again).toMatchObject({ id: user.id, approved: true })
+    expect((await findUserById(db, user.id))!.approved_at).toBe('2026-01-01T00:00:00.000Z')
+  })
+
+  it('returns undefined for an unknown id', async () => {
+    expect(await approveUser(db, 987_654_321)).toBeUndefined()
+  })
+})
+
+describe('deleteUser', () => {
+  it('refuses to delete the acting admin themself', async () => {
+    const user = await newUser(db)
+    expect(await deleteUser(db, user.id, user.id)).toBe('self')
+    expect(await findUserById(db, user.id)).toBeDefined()
+  })
+
+  it('answers not-found for an unknown id', async () => {
+    const admin = await newUser(db)
+    expect(await deleteUser(db, 987_654_321, admin.id)).toBe('not-found')
+  })
+
+  it('deletes the user: they can no longer log in, and their username and email are free again', async () => {
+    const admin = await newUser(db)
+    const user = await newUser(db)
+    await approveUser(db, user.id)
+    expect(await deleteUser(db, user.id, admin.id)).toBe('deleted')
+    expect(await findUserById(db, user.id)).toBeUndefined()
+    expect((await rejection(authenticate(db, user.username, PASSWORD))).statusCode).toBe(401)
+    expect(await deleteUser(db, user.id, admin.id)).toBe('not-found')
+    const again = await newUser(db, { username: user.username, email: user.email })
+    expect(again.id).not.toBe(user.id)
+  })
+
+  it('releases the seats of the user\'s confirmed bookings so seat counts stay true', async () => {
+    const admin = await newUser(db)
+    const user = await newUser(db)
+    const now = new Date().toISOString()
+    const venue = await db.insertInto('venues').values({ name: 'Hall', place: 'Pune', capacity: 10, seats_per_row: 5, timezone: 'Asia/Kolkata', created_at: now })
+      .returning('id').executeTakeFirstOrThrow()
+    const show = await db.insertInto('shows').values({ name: 'Film', description: '', rating: null, duration_minutes: 90, ticket_price: 500, poster_key: null, created_at: now })
+      .returning('id').executeTakeFirstOrThrow()
+    const screening = await db.insertInto('screenings').values({ show_id: show.id, venue_id: venue.id, starts_at: '2030-01-01T18:00:00.000Z', ends_at: '2030-01-01T19:30:00.000Z', price: 500, capacity: 10, seats_sold: 3 })
+      .returning('id').executeTakeFirstOrThrow()
+    const booking = (values: { quantity: number, status: 'confirmed' | 'cancelled', reference: string }) =>
+      db.insertInto('bookings').values({ ...values, user_id: user.id, screening_id: screening.id, unit_price: 500, total: 500 * values.quantity, created_at: now, updated_at: now })
+        .returning('id').executeTakeFirstOrThrow()
+    const confirmed = await booking({ quantity: 2, status: 'confirmed', reference: unique('R').slice(0, 16) })
+    await booking({ quantity: 1, status: 'cancelled', reference: unique('C').slice(0, 16) })
+    await db.insertInto('booking_seats').values([
+      { screening_id: screening.id, seat: 'A1', booking_id: confirmed.id },
+      { screening_id: screening.id, seat: 'A2', booking_id: confirmed.id },
+    ]).execute()
+    // Someone else holds the third sold seat.
+
+    expect(await deleteUser(db, user.id, admin.id)).toBe('deleted')
+
+    const after = await db.selectFrom('screenings').select('seats_sold').where('id', '=', screening.id).executeTakeFirstOrThrow()
+    expect(after.seats_sold).toBe(1)
+    expect(await db.selectFrom('bookings').select('id').where('user_id', '=', user.id).execute()).toHaveLength(0)
+    expect(await db.selectFrom('booking_seats').select('seat').where('screening_id', '=', screening.id).execute()).toHaveLength(0)
+  })
+})
+
+describe('ensureAdmin', () => {
+  it('creates the first admin from the given settings, approved and able to log in', async () => {
+    const own = await freshDb()
+    const result = await ensureAdmin(own, { username: 'root', email: 'Root@Example.TEST', password: 'admin-password-1' })
+    expect(result).toEqual({ created: true, generatedPassword: undefined })
+    const row = await authenticate(own, 'root', 'admin-password-1')
+    expect(row).toMatchObject({ role: 'admin', email: 'root@example.test' })
+    expect(row.approved_at).not.toBeNull()
+  })
+
+  it('generates a strong password when none is given, and that password logs in', async () => {
+    const own = await freshDb()
+    const result = await ensureAdmin(own, { username: 'root', email: 'root@example.test' })
+    expect(result.created).toBe(true)
+    expect(result.generatedPassword).toMatch(/^[\w-]{20,}$/)
+    await expect(authenticate(own, 'root', result.generatedPassword!)).resolves.toMatchObject({ role: 'admin' })
+    // Two servers never print the same password.
+    const other = await ensureAdmin(await freshDb(), { username: 'root', email: 'root@example.test' })
+    expect(other.generatedPassword).not.toBe(result.generatedPassword)
+  })
+
+  it('does nothing once an admin exists: no second admin, no new password', async () => {
+    const own = await freshDb()
+    await ensureAdmin(own, { username: 'root', email: 'root@example.test', password: 'admin-password-1' })
+    const second = await ensureAdmin(own, { username: 'other', email: 'other@example.test' })
+    expect(second).toEqual({ created: false })
+    const third = await ensureAdmin(own, { username: 'root', email: 'root@example.test', password: 'a-different-password' })
+    expect(third).toEqual({ created: false })
+    const admins = await own.selectFrom('users').select('username').where('role', '=', 'admin').execute()
+    expect(admins).toEqual([{ username: 'root' }])
+    await expect(authenticate(own, 'root', 'admin-password-1')).resolves.toMatchObject({ username: 'root' })
+  })
+})
