@@ -97,6 +97,7 @@ export async function listShows(db: Db, query: ShowListQuery, opts: { isAdmin?: 
   const nextFilter: ShowFilter = { ...filter, upcomingFrom: nowIso }
   let rowsQuery = q.selectAll('shows')
     .select(eb => matchingScreenings(eb, nextFilter).select(eb2 => eb2.fn.min('s.starts_at').as('n')).as('next_at'))
+    .select(eb => matchingScreenings(eb, nextFilter).select('s.id').orderBy('s.starts_at').orderBy('s.id').limit(1).as('next_id'))
   rowsQuery = all
     ? rowsQuery.orderBy('shows.created_at', 'desc').orderBy('shows.id', 'desc')
     : rowsQuery.orderBy('next_at').orderBy('shows.id')
@@ -111,20 +112,16 @@ export async function listShows(db: Db, query: ShowListQuery, opts: { isAdmin?: 
   return { items, total: Number(count.n), page: query.page, pageSize: query.pageSize }
 }
 
-async function nextScreenings(db: Db, rows: { id: number, next_at: string | null }[]) {
+async function nextScreenings(db: Db, rows: { id: number, next_id: number | null }[]) {
   const map = new Map<number, { id: number, startsAt: string, venue: VenueRef }>()
-  const wanted = rows.filter(r => r.next_at)
-  if (!wanted.length) return map
+  const ids = rows.map(r => r.next_id).filter((id): id is number => id !== null)
+  if (!ids.length) return map
   const found = await db.selectFrom('screenings as s').innerJoin('venues as v', 'v.id', 's.venue_id')
     .select(['s.id', 's.show_id', 's.starts_at', 'v.id as venue_id', 'v.name as venue_name', 'v.place', 'v.timezone'])
-    .where(eb => eb.or(wanted.map(r => eb.and([eb('s.show_id', '=', r.id), eb('s.starts_at', '=', r.next_at!)]))))
-    .where('s.cancelled_at', 'is', null)
-    .orderBy('s.id')
+    .where('s.id', 'in', ids)
     .execute()
-  for (const s of found) {
-    if (!map.has(s.show_id))
-      map.set(s.show_id, { id: s.id, startsAt: s.starts_at, venue: { id: s.venue_id, name: s.venue_name, place: s.place, timezone: s.timezone } })
-  }
+  for (const s of found)
+    map.set(s.show_id, { id: s.id, startsAt: s.starts_at, venue: { id: s.venue_id, name: s.venue_name, place: s.place, timezone: s.timezone } })
   return map
 }
 
