@@ -53,7 +53,7 @@ export interface ScreeningsTable {
   venue_id: number
   starts_at: string
   ends_at: string
-  local_date: string
+  local_date: Generated<string>
   cancelled_at: string | null
   price: number
   capacity: number
