@@ -71,6 +71,7 @@ export interface BookingsTable {
   unit_price: number
   total: number
   status: BookingStatus
+  seats: Generated<string>
   created_at: string
   updated_at: string
 }

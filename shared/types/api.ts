@@ -94,3 +94,32 @@ export interface SearchResult {
   shows: ShowListItem[]
   venues: Venue[]
 }
+
+export interface Booking {
+  id: number
+  reference: string
+  status: 'confirmed' | 'cancelled'
+  quantity: number
+  seats: string[]
+  unitPrice: number
+  total: number
+  createdAt: string
+  updatedAt: string
+  screening: {
+    id: number
+    startsAt: string
+    show: { id: number, name: string, posterUrl: string | null }
+    venue: { id: number, name: string, place: string, timezone: string }
+  }
+}
+
+export interface ScreeningBooking {
+  id: number
+  reference: string
+  status: 'confirmed' | 'cancelled'
+  quantity: number
+  seats: string[]
+  total: number
+  createdAt: string
+  user: { id: number, username: string, email: string }
+}

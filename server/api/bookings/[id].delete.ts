@@ -1,0 +1,11 @@
+import { IdParamSchema } from '#shared/schemas/account'
+import { cancelBooking } from '../../domain/bookings'
+
+/** Cancels the booking (200 with the cancelled booking, also when it was cancelled already). */
+export default defineEventHandler(async (event) => {
+  const { id } = getValidParams(event, IdParamSchema)
+  const user = await requireApprovedUser(event)
+  const result = await cancelBooking(useDb(), user.id, id)
+  if (!result) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: 'No such booking' })
+  return result.booking
+})

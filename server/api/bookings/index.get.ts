@@ -1,0 +1,8 @@
+import { BookingListQuerySchema } from '#shared/schemas/booking'
+import { listBookings } from '../../domain/bookings'
+
+export default defineEventHandler(async (event) => {
+  const query = getValidQuery(event, BookingListQuerySchema)
+  const user = await requireApprovedUser(event)
+  return listBookings(useDb(), user.id, query)
+})

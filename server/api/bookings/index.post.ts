@@ -1,0 +1,10 @@
+import { BookingCreateSchema } from '#shared/schemas/booking'
+import { createBooking } from '../../domain/bookings'
+
+export default defineEventHandler(async (event) => {
+  const input = await readValidBody(event, BookingCreateSchema)
+  const user = await requireApprovedUser(event)
+  const booking = await createBooking(useDb(), user.id, input)
+  setResponseStatus(event, 201, 'Created')
+  return booking
+})

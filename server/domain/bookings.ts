@@ -1,0 +1,332 @@
+import { randomInt } from 'node:crypto'
+import Papa from 'papaparse'
+import type { Db } from '../db'
+import { isUniqueViolation } from '../db/errors'
+import { seatExists } from '#shared/seats'
+import type { BookingCreateInput, BookingPatchInput } from '#shared/schemas/booking'
+import type { Booking, Page, ScreeningBooking } from '#shared/types/api'
+import { badRequest, conflict, notFound } from './http-errors'
+import { bestSeats, seatsNear, sortSeats } from './seating'
+import { posterUrls } from './shows'
+
+const REFERENCE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ' // no 0/O, 1/I: read aloud at a counter
+
+/** A short public booking code such as `K7QX2M9D`. */
+export function newReference(): string {
+  return Array.from({ length: 8 }, () => REFERENCE_ALPHABET[randomInt(REFERENCE_ALPHABET.length)]).join('')
+}
+
+function bookingQuery(db: Db) {
+  return db.selectFrom('bookings as b')
+    .innerJoin('screenings as s', 's.id', 'b.screening_id')
+    .innerJoin('shows as sh', 'sh.id', 's.show_id')
+    .innerJoin('venues as v', 'v.id', 's.venue_id')
+    .select([
+      'b.id', 'b.reference', 'b.status', 'b.quantity', 'b.seats', 'b.unit_price', 'b.total', 'b.created_at', 'b.updated_at', 'b.user_id',
+      's.id as screening_id', 's.starts_at', 'sh.id as show_id', 'sh.name as show_name', 'sh.poster_key', 'sh.duration_minutes',
+      'v.id as venue_id', 'v.name as venue_name', 'v.place', 'v.timezone',
+    ])
+}
+
+type BookingJoinRow = Awaited<ReturnType<ReturnType<typeof bookingQuery>['executeTakeFirstOrThrow']>>
+
+const splitSeats = (s: string) => (s ? s.split(',') : [])
+
+function toBooking(r: BookingJoinRow): Booking {
+  return {
+    id: r.id,
+    reference: r.reference,
+    status: r.status,
+    quantity: r.quantity,
+    seats: splitSeats(r.seats),
+    unitPrice: r.unit_price,
+    total: r.total,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    screening: {
+      id: r.screening_id,
+      startsAt: r.starts_at,
+      show: { id: r.show_id, name: r.show_name, posterUrl: posterUrls(r.poster_key).posterUrl },
+      venue: { id: r.venue_id, name: r.venue_name, place: r.place, timezone: r.timezone },
+    },
+  }
+}
+
+/** A user's own booking; undefined for anyone else's (the API answers 404, never 403). */
+export async function getBooking(db: Db, userId: number, id: number): Promise<Booking | undefined> {
+  const row = await bookingQuery(db).where('b.id', '=', id).where('b.user_id', '=', userId).executeTakeFirst()
+  return row && toBooking(row)
+}
+
+/** A user's bookings, newest first. */
+export async function listBookings(db: Db, userId: number, opts: { page: number, pageSize: number, status?: 'confirmed' | 'cancelled' | 'all', when?: 'upcoming' | 'past' | 'all', now?: Date }): Promise<Page<Booking>> {
+  const nowIso = (opts.now ?? new Date()).toISOString()
+  let q = bookingQuery(db).where('b.user_id', '=', userId)
+  if (opts.status && opts.status !== 'all') q = q.where('b.status', '=', opts.status)
+  if (opts.when === 'upcoming') q = q.where('s.starts_at', '>', nowIso)
+  if (opts.when === 'past') q = q.where('s.starts_at', '<=', nowIso)
+  const [rows, count] = await Promise.all([
+    q.orderBy('b.created_at', 'desc').orderBy('b.id', 'desc').limit(opts.pageSize).offset((opts.page - 1) * opts.pageSize).execute(),
+    q.clearSelect().select(eb => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ])
+  return { items: rows.map(toBooking), total: Number(count.n), page: opts.page, pageSize: opts.pageSize }
+}
+
+async function seatsLeft(trx: Db, screeningId: number): Promise<number> {
+  const s = await trx.selectFrom('screenings').select(['capacity', 'seats_sold']).where('id', '=', screeningId).executeTakeFirst()
+  return s ? s.capacity - s.seats_sold : 0
+}
+
+async function takenSeats(trx: Db, screeningId: number, exceptBookingId?: number): Promise<Set<string>> {
+  let q = trx.selectFrom('booking_seats').select('seat').where('screening_id', '=', screeningId)
+  if (exceptBookingId) q = q.where('booking_id', '!=', exceptBookingId)
+  return new Set((await q.execute()).map(r => r.seat))
+}
+
+/**
+ * Moves the screening's sold counter by `delta` only if it stays within capacity. The
+ * conditional update also takes the screening row's lock, so concurrent bookings of one
+ * screening run one after another from here to commit. False when the seats are not there.
+ */
+async function claimCount(trx: Db, screeningId: number, delta: number): Promise<boolean> {
+  const res = await trx.updateTable('screenings')
+    .set(eb => ({ seats_sold: eb('seats_sold', '+', delta) }))
+    .where('id', '=', screeningId)
+    .where('cancelled_at', 'is', null)
+    .where(eb => eb(eb('seats_sold', '+', delta), '<=', eb.ref('capacity')))
+    .executeTakeFirst()
+  return Number(res.numUpdatedRows) === 1
+}
+
+function assertSeatsExist(seats: string[], capacity: number, seatsPerRow: number) {
+  const missing = seats.filter(s => !seatExists(s, capacity, seatsPerRow))
+  if (missing.length) throw badRequest(`No such seat at this venue: ${missing.join(', ')}`, 'seats')
+}
+
+async function soldOut(trx: Db, screeningId: number, message: string, extra: Record<string, unknown> = {}): Promise<never> {
+  throw conflict(message, { seatsLeft: await seatsLeft(trx, screeningId), ...extra })
+}
+
+async function loadScreening(trx: Db, screeningId: number, now: Date) {
+  const s = await trx.selectFrom('screenings as s').innerJoin('venues as v', 'v.id', 's.venue_id')
+    .select(['s.id', 's.starts_at', 's.price', 's.capacity', 'v.seats_per_row'])
+    .where('s.id', '=', screeningId).where('s.cancelled_at', 'is', null).executeTakeFirst()
+  if (!s) throw notFound('No such screening')
+  if (new Date(s.starts_at) <= now) throw conflict('This screening has already started: bookings can no longer be made or changed', { seatsLeft: 0 })
+  return s
+}
+
+/** Retries a transaction whose only failure was a clash of random booking references. */
+async function withFreshReference<T>(run: (reference: string) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run(newReference())
+    }
+    catch (err) {
+      const text = `${(err as Error).message} ${(err as { constraint?: string }).constraint ?? ''}`
+      if (attempt < 5 && isUniqueViolation(err) && text.includes('reference')) continue
+      throw err
+    }
+  }
+}
+
+/**
+ * Books seats in one transaction: the conditional counter update must succeed and every
+ * seat row must insert, or nothing changes and the caller gets 409 with `seatsLeft`.
+ * `quantity` picks the best free seats; `seats` books exactly those. 1–10 seats; the unit
+ * price is fixed now, total = unit price × quantity.
+ */
+export async function createBooking(db: Db, userId: number, input: BookingCreateInput, now = new Date()): Promise<Booking> {
+  const id = await withFreshReference(reference => db.transaction().execute(async (trx) => {
+    const s = await loadScreening(trx, input.screeningId, now)
+    const wanted = 'seats' in input ? sortSeats(input.seats) : undefined
+    if (wanted) assertSeatsExist(wanted, s.capacity, s.seats_per_row)
+    const n = wanted ? wanted.length : (input as { quantity: number }).quantity
+    if (!await claimCount(trx, s.id, n)) await soldOut(trx, s.id, `Only ${await seatsLeft(trx, s.id)} seats are left`)
+    const taken = await takenSeats(trx, s.id)
+    let seats = wanted
+    if (seats) {
+      const clash = seats.filter(seat => taken.has(seat))
+      if (clash.length) await soldOut(trx, s.id, `Someone else just booked ${clash.join(', ')}`, { taken: clash })
+    }
+    else {
+      seats = bestSeats(s.capacity, s.seats_per_row, taken, n) ?? await soldOut(trx, s.id, `Only ${await seatsLeft(trx, s.id)} seats are left`)
+      seats = sortSeats(seats)
+    }
+    const nowIso = now.toISOString()
+    const row = await trx.insertInto('bookings').values({
+      reference,
+      user_id: userId,
+      screening_id: s.id,
+      quantity: n,
+      unit_price: s.price,
+      total: s.price * n,
+      status: 'confirmed',
+      seats: seats.join(','),
+      created_at: nowIso,
+      updated_at: nowIso,
+    }).returning('id').executeTakeFirstOrThrow()
+    await trx.insertInto('booking_seats').values(seats.map(seat => ({ screening_id: s.id, seat, booking_id: row.id }))).execute()
+    return row.id
+  })).catch(async (err) => {
+    // The UNIQUE(screening_id, seat) constraint is the last line of defence.
+    if (isUniqueViolation(err)) throw conflict('Someone else just booked one of those seats', { seatsLeft: await seatsLeft(db, input.screeningId) })
+    throw err
+  })
+  return (await getBooking(db, userId, id))!
+}
+
+async function ownedForChange(trx: Db, userId: number, id: number) {
+  const b = await trx.selectFrom('bookings').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst()
+  if (!b) throw notFound('No such booking')
+  return b
+}
+
+/**
+ * Changes a booking to a new quantity (keeping the seats it has and adding the nearest
+ * free ones, or letting go of the last ones) or to exactly the given seats. Atomic: when
+ * the new seats cannot be had, the booking keeps its old ones and the caller gets 409.
+ */
+export async function changeBooking(db: Db, userId: number, id: number, patch: BookingPatchInput, now = new Date()): Promise<Booking | undefined> {
+  await db.transaction().execute(async (trx) => {
+    const b = await ownedForChange(trx, userId, id)
+    if (b.status !== 'confirmed') throw conflict('This booking is cancelled; book again instead', { seatsLeft: await seatsLeft(trx, b.screening_id) })
+    const s = await loadScreening(trx, b.screening_id, now)
+    const held = splitSeats(b.seats)
+    const wanted = 'seats' in patch ? sortSeats(patch.seats) : undefined
+    if (wanted) assertSeatsExist(wanted, s.capacity, s.seats_per_row)
+    const n = wanted ? wanted.length : (patch as { quantity: number }).quantity
+    // Always through the conditional update (delta may be 0 or negative): it locks the row.
+    if (!await claimCount(trx, s.id, n - b.quantity)) await soldOut(trx, s.id, `Only ${await seatsLeft(trx, s.id)} more seats are left`)
+    const taken = await takenSeats(trx, s.id, b.id)
+    let seats: string[]
+    if (wanted) {
+      const clash = wanted.filter(seat => taken.has(seat))
+      if (clash.length) await soldOut(trx, s.id, `Someone else has ${clash.join(', ')}`, { taken: clash })
+      seats = wanted
+    }
+    else if (n <= held.length) {
+      seats = sortSeats(held).slice(0, n)
+    }
+    else {
+      const more = seatsNear(s.capacity, s.seats_per_row, taken, held, n - held.length) ?? await soldOut(trx, s.id, 'Not enough seats are left')
+      seats = sortSeats([...held, ...more])
+    }
+    const drop = held.filter(seat => !seats.includes(seat))
+    const add = seats.filter(seat => !held.includes(seat))
+    if (drop.length) await trx.deleteFrom('booking_seats').where('booking_id', '=', b.id).where('seat', 'in', drop).execute()
+    if (add.length) await trx.insertInto('booking_seats').values(add.map(seat => ({ screening_id: s.id, seat, booking_id: b.id }))).execute()
+    await trx.updateTable('bookings').set({ quantity: n, total: b.unit_price * n, seats: seats.join(','), updated_at: now.toISOString() })
+      .where('id', '=', b.id).execute()
+  }).catch(async (err) => {
+    if (isUniqueViolation(err)) throw conflict('Someone else just booked one of those seats', { seatsLeft: 0 })
+    throw err
+  })
+  return getBooking(db, userId, id)
+}
+
+/**
+ * Cancels a booking and frees its seats exactly once, however often it is called; refused
+ * (409) once the screening has started. Undefined for someone else's booking.
+ */
+export async function cancelBooking(db: Db, userId: number, id: number, now = new Date()): Promise<{ booking: Booking, cancelledNow: boolean } | undefined> {
+  const cancelledNow = await db.transaction().execute(async (trx) => {
+    const b = await ownedForChange(trx, userId, id)
+    if (b.status === 'cancelled') return false
+    const s = await trx.selectFrom('screenings').select('starts_at').where('id', '=', b.screening_id).executeTakeFirstOrThrow()
+    if (new Date(s.starts_at) <= now) throw conflict('This screening has already started: the booking can no longer be cancelled', { seatsLeft: 0 })
+    const res = await trx.updateTable('bookings').set({ status: 'cancelled', updated_at: now.toISOString() })
+      .where('id', '=', b.id).where('status', '=', 'confirmed').executeTakeFirst()
+    if (Number(res.numUpdatedRows) !== 1) return false
+    await trx.deleteFrom('booking_seats').where('booking_id', '=', b.id).execute()
+    await trx.updateTable('screenings').set(eb => ({ seats_sold: eb('seats_sold', '-', b.quantity) })).where('id', '=', b.screening_id).execute()
+    return true
+  }).catch((err) => {
+    if ((err as { statusCode?: number }).statusCode === 404) return undefined
+    throw err
+  })
+  if (cancelledNow === undefined) return undefined
+  const booking = await getBooking(db, userId, id)
+  return booking && { booking, cancelledNow }
+}
+
+/** Who booked what for a screening (admins), newest first; undefined for an unknown screening. */
+export async function listScreeningBookings(db: Db, screeningId: number): Promise<ScreeningBooking[] | undefined> {
+  const screening = await db.selectFrom('screenings').select('id').where('id', '=', screeningId).executeTakeFirst()
+  if (!screening) return undefined
+  const rows = await db.selectFrom('bookings as b').innerJoin('users as u', 'u.id', 'b.user_id')
+    .select(['b.id', 'b.reference', 'b.status', 'b.quantity', 'b.seats', 'b.total', 'b.created_at', 'u.id as user_id', 'u.username', 'u.email'])
+    .where('b.screening_id', '=', screeningId).orderBy('b.created_at', 'desc').orderBy('b.id', 'desc').execute()
+  return rows.map(r => ({
+    id: r.id,
+    reference: r.reference,
+    status: r.status,
+    quantity: r.quantity,
+    seats: splitSeats(r.seats),
+    total: r.total,
+    createdAt: r.created_at,
+    user: { id: r.user_id, username: r.username, email: r.email },
+  }))
+}
+
+function wallClock(iso: string, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(iso))
+  const get = (t: string) => parts.find(p => p.type === t)!.value
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`
+}
+
+/**
+ * A user's bookings as CSV, newest first; start times in the venue's timezone, money in
+ * major units. Cells that a spreadsheet would run as formulas are escaped.
+ */
+export async function bookingsCsv(db: Db, userId: number, currency: string): Promise<string> {
+  const rows = await bookingQuery(db).where('b.user_id', '=', userId).orderBy('b.created_at', 'desc').orderBy('b.id', 'desc').execute()
+  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
+  const major = (minor: number) => (minor / 10 ** digits).toFixed(digits)
+  return Papa.unparse({
+    fields: ['Reference', 'Show', 'Venue', 'Place', 'Starts (venue time)', 'Timezone', 'Seats', 'Quantity', 'Unit price', 'Total', 'Currency', 'Status', 'Booked at (UTC)'],
+    data: rows.map(r => [r.reference, r.show_name, r.venue_name, r.place, wallClock(r.starts_at, r.timezone), r.timezone, splitSeats(r.seats).join(' '), r.quantity, major(r.unit_price), major(r.total), currency, r.status, r.created_at]),
+  }, { escapeFormulae: true, newline: '\r\n' })
+}
+
+const icsText = (s: string) => s.replace(/\\/g, '\\\\').replace(/\r?\n/g, '\\n').replace(/[,;]/g, c => `\\${c}`)
+const icsTime = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+
+/** Folds a content line at 75 octets, as RFC 5545 asks. */
+function fold(line: string): string {
+  const bytes = Buffer.from(line)
+  if (bytes.length <= 75) return line
+  const out: string[] = []
+  let start = 0
+  while (start < bytes.length) {
+    let end = Math.min(start + (start === 0 ? 75 : 74), bytes.length)
+    while (end < bytes.length && (bytes[end]! & 0xC0) === 0x80) end-- // never split a UTF-8 character
+    out.push((start === 0 ? '' : ' ') + bytes.subarray(start, end).toString())
+    start = end
+  }
+  return out.join('\r\n')
+}
+
+/** An iCalendar event for a booking's screening (RFC 5545). */
+export async function bookingIcs(db: Db, userId: number, id: number, siteUrl: string, now = new Date()): Promise<{ reference: string, ics: string } | undefined> {
+  const r = await bookingQuery(db).where('b.id', '=', id).where('b.user_id', '=', userId).executeTakeFirst()
+  if (!r) return undefined
+  const start = new Date(r.starts_at)
+  const end = new Date(start.getTime() + r.duration_minutes * 60_000)
+  const seats = splitSeats(r.seats).join(', ')
+  const lines = [
+    'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//TicketShow//Bookings//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH',
+    'BEGIN:VEVENT',
+    `UID:booking-${r.reference}@ticketshow`,
+    `DTSTAMP:${icsTime(now)}`,
+    `DTSTART:${icsTime(start)}`,
+    `DTEND:${icsTime(end)}`,
+    `SUMMARY:${icsText(r.show_name)}`,
+    `LOCATION:${icsText(`${r.venue_name}, ${r.place}`)}`,
+    `DESCRIPTION:${icsText(`Booking ${r.reference}${seats ? ` — seats ${seats}` : ''}`)}`,
+    `URL:${siteUrl.replace(/\/$/, '')}/bookings/${r.id}`,
+    `STATUS:${r.status === 'confirmed' ? 'CONFIRMED' : 'CANCELLED'}`,
+    'END:VEVENT', 'END:VCALENDAR',
+  ]
+  return { reference: r.reference, ics: lines.map(fold).join('\r\n') + '\r\n' }
+}

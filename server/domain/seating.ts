@@ -1,0 +1,80 @@
+import { seatRows } from '#shared/seats'
+
+interface Place { label: string, row: number, pos: number }
+
+function layout(capacity: number, seatsPerRow: number): { rows: Place[][], mid: number, centre: number } {
+  const rows = seatRows(capacity, seatsPerRow).map((r, row) => r.seats.map((label, pos) => ({ label, row, pos })))
+  return { rows, mid: (rows.length - 1) / 2, centre: (seatsPerRow - 1) / 2 }
+}
+
+/**
+ * The best `n` free seats: together in one row when any row has room, rows nearest the
+ * middle of the house first and, within a row, the block nearest its centre; otherwise the
+ * free seats nearest the middle. Null when fewer than `n` seats are free.
+ */
+export function bestSeats(capacity: number, seatsPerRow: number, taken: ReadonlySet<string>, n: number): string[] | null {
+  const { rows, mid, centre } = layout(capacity, seatsPerRow)
+  const order = rows.map((_, i) => i).sort((a, b) => Math.abs(a - mid) - Math.abs(b - mid) || b - a)
+  for (const i of order) {
+    const row = rows[i]!
+    let best: Place[] | null = null
+    let bestScore = Infinity
+    for (let start = 0; start + n <= row.length; start++) {
+      const block = row.slice(start, start + n)
+      if (block.some(p => taken.has(p.label))) continue
+      const score = Math.abs(start + (n - 1) / 2 - centre)
+      if (score < bestScore) {
+        best = block
+        bestScore = score
+      }
+    }
+    if (best) return best.map(p => p.label)
+  }
+  const free = rows.flat().filter(p => !taken.has(p.label))
+  if (free.length < n) return null
+  free.sort((a, b) => (Math.abs(a.row - mid) * 2 + Math.abs(a.pos - centre)) - (Math.abs(b.row - mid) * 2 + Math.abs(b.pos - centre)))
+  return free.slice(0, n).map(p => p.label)
+}
+
+/**
+ * `n` more free seats to join seats already held: beside them in their row when possible,
+ * otherwise as near to them as the house allows. Null when there are not enough.
+ */
+export function seatsNear(capacity: number, seatsPerRow: number, taken: ReadonlySet<string>, held: string[], n: number): string[] | null {
+  const { rows } = layout(capacity, seatsPerRow)
+  const all = rows.flat()
+  const heldPlaces = all.filter(p => held.includes(p.label))
+  if (!heldPlaces.length) return bestSeats(capacity, seatsPerRow, taken, n)
+  const free = all.filter(p => !taken.has(p.label) && !held.includes(p.label))
+  if (free.length < n) return null
+  const chosen: Place[] = []
+  for (let k = 0; k < n; k++) {
+    // Greedy: each new seat next to the group as it grows, so a row fills outwards.
+    const group = [...heldPlaces, ...chosen]
+    let best: Place | undefined
+    let bestD = Infinity
+    for (const p of free) {
+      if (chosen.includes(p)) continue
+      const d = Math.min(...group.map(h => Math.abs(h.row - p.row) * seatsPerRow + Math.abs(h.pos - p.pos)))
+      if (d < bestD) {
+        best = p
+        bestD = d
+      }
+    }
+    chosen.push(best!)
+  }
+  return chosen.map(p => p.label)
+}
+
+/** Seats in reading order: by row (A, B, … AA), then by number. */
+export function sortSeats(seats: string[]): string[] {
+  const key = (s: string) => {
+    const m = /^([A-Z]+)(\d+)$/.exec(s)!
+    return [m[1]!.length, m[1]!, Number(m[2])] as const
+  }
+  return [...seats].sort((a, b) => {
+    const [la, ra, na] = key(a)
+    const [lb, rb, nb] = key(b)
+    return la - lb || (ra < rb ? -1 : ra > rb ? 1 : 0) || na - nb
+  })
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod'
+import { PageQuerySchema } from './account'
+
+export const MAX_SEATS_PER_BOOKING = 10
+
+const quantity = z.number({ error: 'Send the number of seats as a number' })
+  .int('Book whole seats')
+  .min(1, 'Book at least one seat')
+  .max(MAX_SEATS_PER_BOOKING, `Book at most ${MAX_SEATS_PER_BOOKING} seats at a time`)
+
+const seats = z.array(z.string().trim().toUpperCase().regex(/^[A-Z]{1,3}[1-9]\d{0,3}$/, 'Seats look like C7'))
+  .min(1, 'Choose at least one seat')
+  .max(MAX_SEATS_PER_BOOKING, `Book at most ${MAX_SEATS_PER_BOOKING} seats at a time`)
+  .refine(list => new Set(list).size === list.length, 'Each seat only once')
+
+export const BookingCreateSchema = z.union([
+  z.object({ screeningId: z.number().int().positive(), quantity }).strict(),
+  z.object({ screeningId: z.number().int().positive(), seats }).strict(),
+], { error: 'Send {screeningId, quantity} or {screeningId, seats}' })
+export type BookingCreateInput = z.infer<typeof BookingCreateSchema>
+
+export const BookingPatchSchema = z.union([
+  z.object({ quantity }).strict(),
+  z.object({ seats }).strict(),
+], { error: 'Send {quantity} or {seats}' })
+export type BookingPatchInput = z.infer<typeof BookingPatchSchema>
+
+export const BookingListQuerySchema = PageQuerySchema.extend({
+  status: z.enum(['confirmed', 'cancelled', 'all']).default('all'),
+  when: z.enum(['upcoming', 'past', 'all']).default('all'),
+})
