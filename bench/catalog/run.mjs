@@ -11,48 +11,18 @@
 // 4. prints requests/s, p99 latency and the ratio of each to the baseline.
 //
 // Usage: npm run build && node bench/catalog/run.mjs   (SHOWS=… SCREENINGS=… DURATION=…)
-import { fork, spawn } from 'node:child_process'
+import { fork } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 import Database from 'better-sqlite3'
+import { freePort, root, startApp, stopApp as stop } from '../lib.mjs'
 
 const SHOWS = Number(process.env.SHOWS ?? 100_000)
 const SCREENINGS = Number(process.env.SCREENINGS ?? 1_000_000)
 const DURATION = Number(process.env.DURATION ?? 10)
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32)
-const root = new URL('../..', import.meta.url).pathname
-
-const freePort = () => new Promise((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address()
-    s.close(() => resolve(port))
-  })
-})
-
-async function startApp(dataDir) {
-  const port = await freePort()
-  const child = spawn(process.execPath, [join(root, '.output/server/index.mjs')], {
-    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), NUXT_DATA_DIR: dataDir, NUXT_DATABASE_URL: '', NUXT_ADMIN_PASSWORD: 'bench-admin-password', NUXT_SCHEDULER: 'off' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
-  const url = `http://127.0.0.1:${port}`
-  for (let i = 0; i < 600; i++) {
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) return { url, child }
-    }
-    catch { /* starting */ }
-    await new Promise(r => setTimeout(r, 100))
-  }
-  throw new Error('server did not start')
-}
-
-const stop = child => new Promise((resolve) => {
-  child.once('exit', resolve)
-  child.kill('SIGTERM')
-})
 
 const WORDS = ['voyage', 'monsoon', 'circuit', 'stardust', 'orbit', 'tiger', 'paper', 'midnight', 'rhythm', 'iron', 'clock', 'neon', 'letters', 'hamlet', 'spice', 'carnatic', 'ghost', 'kites', 'blue', 'heist', 'astronomer', 'unplugged', 'silent', 'cricket', 'echoes', 'sadhu', 'peacock', 'chai', 'final', 'river']
 const CITIES = Array.from({ length: 20 }, (_, i) => `City ${i + 1}`)

@@ -1,7 +1,9 @@
 import { randomInt } from 'node:crypto'
 import Papa from 'papaparse'
 import type { Db } from '../db'
+import { isPostgres } from '../db'
 import { isUniqueViolation } from '../db/errors'
+import { writeTransaction } from '../db/write'
 import { seatExists } from '#shared/seats'
 import type { BookingCreateInput, BookingPatchInput } from '#shared/schemas/booking'
 import type { Booking, Page, ScreeningBooking } from '#shared/types/api'
@@ -103,8 +105,42 @@ function assertSeatsExist(seats: string[], capacity: number, seatsPerRow: number
   if (missing.length) throw badRequest(`No such seat at this venue: ${missing.join(', ')}`, 'seats')
 }
 
-async function soldOut(trx: Db, screeningId: number, message: string, extra: Record<string, unknown> = {}): Promise<never> {
-  throw conflict(message, { seatsLeft: await seatsLeft(trx, screeningId), ...extra })
+/**
+ * The seats cannot be had. Thrown inside a booking transaction and answered 409 once it has
+ * rolled back, so `seatsLeft` counts what is really left, not the rolled-back claim.
+ */
+class SeatsUnavailable extends Error {
+  constructor(readonly screeningId: number, readonly describe: (seatsLeft: number) => string, readonly extra: Record<string, unknown> = {}) {
+    super('seats unavailable')
+  }
+}
+
+function soldOut(screeningId: number, describe: (seatsLeft: number) => string, extra?: Record<string, unknown>): never {
+  throw new SeatsUnavailable(screeningId, describe, extra)
+}
+
+/** After the rollback: a 409 with the seats left now; a UNIQUE(screening_id, seat) violation too. */
+async function asConflict(db: Db, err: unknown, screeningId: number | undefined): Promise<never> {
+  if (err instanceof SeatsUnavailable) {
+    const left = await seatsLeft(db, err.screeningId)
+    throw conflict(err.describe(left), { seatsLeft: left, ...err.extra })
+  }
+  // The UNIQUE(screening_id, seat) constraint is the last line of defence.
+  if (isUniqueViolation(err) && screeningId !== undefined)
+    throw conflict('Someone else just booked one of those seats', { seatsLeft: await seatsLeft(db, screeningId) })
+  throw err
+}
+
+/**
+ * Takes the screening row's lock for the rest of the transaction. Every change to a
+ * screening's seats and to its bookings takes this lock first (one lock order, so no
+ * deadlocks) and reads what it changes only after it, so nothing works on a stale read.
+ * SQLite runs one transaction at a time, so there it is a plain read.
+ */
+async function lockScreening(trx: Db, screeningId: number): Promise<void> {
+  let q = trx.selectFrom('screenings').select('id').where('id', '=', screeningId)
+  if (isPostgres(trx)) q = q.forUpdate()
+  await q.executeTakeFirst()
 }
 
 async function loadScreening(trx: Db, screeningId: number, now: Date) {
@@ -138,20 +174,20 @@ async function withFreshReference<T>(run: (reference: string) => Promise<T>): Pr
  */
 export async function createBooking(db: Db, userId: number, input: BookingCreateInput, now = new Date()): Promise<Booking> {
   const id = await withFreshReference(reference => db.transaction().execute(async (trx) => {
+    await lockScreening(trx, input.screeningId)
     const s = await loadScreening(trx, input.screeningId, now)
     const wanted = 'seats' in input ? sortSeats(input.seats) : undefined
     if (wanted) assertSeatsExist(wanted, s.capacity, s.seats_per_row)
     const n = wanted ? wanted.length : (input as { quantity: number }).quantity
-    if (!await claimCount(trx, s.id, n)) await soldOut(trx, s.id, `Only ${await seatsLeft(trx, s.id)} seats are left`)
+    if (!await claimCount(trx, s.id, n)) soldOut(s.id, left => `Only ${left} seats are left`)
     const taken = await takenSeats(trx, s.id)
     let seats = wanted
     if (seats) {
       const clash = seats.filter(seat => taken.has(seat))
-      if (clash.length) await soldOut(trx, s.id, `Someone else just booked ${clash.join(', ')}`, { taken: clash })
+      if (clash.length) soldOut(s.id, () => `Someone else just booked ${clash.join(', ')}`, { taken: clash })
     }
     else {
-      seats = bestSeats(s.capacity, s.seats_per_row, taken, n) ?? await soldOut(trx, s.id, `Only ${await seatsLeft(trx, s.id)} seats are left`)
-      seats = sortSeats(seats)
+      seats = sortSeats(bestSeats(s.capacity, s.seats_per_row, taken, n) ?? soldOut(s.id, left => `Only ${left} seats are left`))
     }
     const nowIso = now.toISOString()
     const row = await trx.insertInto('bookings').values({
@@ -168,11 +204,7 @@ export async function createBooking(db: Db, userId: number, input: BookingCreate
     }).returning('id').executeTakeFirstOrThrow()
     await trx.insertInto('booking_seats').values(seats.map(seat => ({ screening_id: s.id, seat, booking_id: row.id }))).execute()
     return row.id
-  })).catch(async (err) => {
-    // The UNIQUE(screening_id, seat) constraint is the last line of defence.
-    if (isUniqueViolation(err)) throw conflict('Someone else just booked one of those seats', { seatsLeft: await seatsLeft(db, input.screeningId) })
-    throw err
-  })
+  })).catch(err => asConflict(db, err, input.screeningId))
   return (await getBooking(db, userId, id))!
 }
 
@@ -182,34 +214,43 @@ async function ownedForChange(trx: Db, userId: number, id: number) {
   return b
 }
 
+/** The user's booking, read again once its screening is locked (see lockScreening). */
+async function lockedForChange(trx: Db, userId: number, id: number) {
+  const { screening_id } = await ownedForChange(trx, userId, id)
+  await lockScreening(trx, screening_id)
+  return ownedForChange(trx, userId, id)
+}
+
 /**
  * Changes a booking to a new quantity (keeping the seats it has and adding the nearest
  * free ones, or letting go of the last ones) or to exactly the given seats. Atomic: when
  * the new seats cannot be had, the booking keeps its old ones and the caller gets 409.
  */
 export async function changeBooking(db: Db, userId: number, id: number, patch: BookingPatchInput, now = new Date()): Promise<Booking | undefined> {
+  let screeningId: number | undefined
   await db.transaction().execute(async (trx) => {
-    const b = await ownedForChange(trx, userId, id)
-    if (b.status !== 'confirmed') throw conflict('This booking is cancelled; book again instead', { seatsLeft: await seatsLeft(trx, b.screening_id) })
+    const b = await lockedForChange(trx, userId, id)
+    screeningId = b.screening_id
+    if (b.status !== 'confirmed') soldOut(b.screening_id, () => 'This booking is cancelled; book again instead')
     const s = await loadScreening(trx, b.screening_id, now)
     const held = splitSeats(b.seats)
     const wanted = 'seats' in patch ? sortSeats(patch.seats) : undefined
     if (wanted) assertSeatsExist(wanted, s.capacity, s.seats_per_row)
     const n = wanted ? wanted.length : (patch as { quantity: number }).quantity
-    // Always through the conditional update (delta may be 0 or negative): it locks the row.
-    if (!await claimCount(trx, s.id, n - b.quantity)) await soldOut(trx, s.id, `Only ${await seatsLeft(trx, s.id)} more seats are left`)
+    // Always through the conditional update (delta may be 0 or negative).
+    if (!await claimCount(trx, s.id, n - b.quantity)) soldOut(s.id, left => `Only ${left} more seats are left`)
     const taken = await takenSeats(trx, s.id, b.id)
     let seats: string[]
     if (wanted) {
       const clash = wanted.filter(seat => taken.has(seat))
-      if (clash.length) await soldOut(trx, s.id, `Someone else has ${clash.join(', ')}`, { taken: clash })
+      if (clash.length) soldOut(s.id, () => `Someone else has ${clash.join(', ')}`, { taken: clash })
       seats = wanted
     }
     else if (n <= held.length) {
       seats = sortSeats(held).slice(0, n)
     }
     else {
-      const more = seatsNear(s.capacity, s.seats_per_row, taken, held, n - held.length) ?? await soldOut(trx, s.id, 'Not enough seats are left')
+      const more = seatsNear(s.capacity, s.seats_per_row, taken, held, n - held.length) ?? soldOut(s.id, () => 'Not enough seats are left')
       seats = sortSeats([...held, ...more])
     }
     const drop = held.filter(seat => !seats.includes(seat))
@@ -218,10 +259,7 @@ export async function changeBooking(db: Db, userId: number, id: number, patch: B
     if (add.length) await trx.insertInto('booking_seats').values(add.map(seat => ({ screening_id: s.id, seat, booking_id: b.id }))).execute()
     await trx.updateTable('bookings').set({ quantity: n, total: b.unit_price * n, seats: seats.join(','), updated_at: now.toISOString() })
       .where('id', '=', b.id).execute()
-  }).catch(async (err) => {
-    if (isUniqueViolation(err)) throw conflict('Someone else just booked one of those seats', { seatsLeft: 0 })
-    throw err
-  })
+  }).catch(err => asConflict(db, err, screeningId))
   return getBooking(db, userId, id)
 }
 
@@ -231,7 +269,7 @@ export async function changeBooking(db: Db, userId: number, id: number, patch: B
  */
 export async function cancelBooking(db: Db, userId: number, id: number, now = new Date()): Promise<{ booking: Booking, cancelledNow: boolean } | undefined> {
   const cancelledNow = await db.transaction().execute(async (trx) => {
-    const b = await ownedForChange(trx, userId, id)
+    const b = await lockedForChange(trx, userId, id)
     if (b.status === 'cancelled') return false
     const s = await trx.selectFrom('screenings').select('starts_at').where('id', '=', b.screening_id).executeTakeFirstOrThrow()
     if (new Date(s.starts_at) <= now) throw conflict('This screening has already started: the booking can no longer be cancelled', { seatsLeft: 0 })

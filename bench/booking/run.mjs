@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// bench/booking: how many durable bookings per second the server takes, against the raw
+// rate of the same transaction run in-process on better-sqlite3, measured in the same run.
+//
+// 1. starts the built server on a fresh SQLite data dir; makes USERS approved users,
+//    SCREENINGS screenings of 5,000 seats at separate venues;
+// 2. autocannon: CONNECTIONS connections for DURATION s of POST /api/bookings
+//    {screeningId, quantity: 1}, round robin over users and screenings;
+// 3. flash sale: 1,000 buyers at once (1,000 connections, one request each) for a
+//    100-seat screening: sold, refused (409) and errors must be 100, 900, 0;
+// 4. stops the server and runs the same transaction (conditional counter update, read of
+//    the taken seats, booking insert, seat insert, in WAL with synchronous=FULL) in a
+//    loop on a copy of its database file: the raw durable rate;
+// 5. prints bookings/s, p50/p99 and the ratio server/raw (target: ratio >= 0.5, p99 <= 50 ms).
+//
+// Usage: npm run build && node bench/booking/run.mjs   (DURATION=… CONNECTIONS=…)
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import autocannon from 'autocannon'
+import Database from 'better-sqlite3'
+import { call, startApp, stopApp } from '../lib.mjs'
+
+const DURATION = Number(process.env.DURATION ?? 10)
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 64)
+const USERS = Number(process.env.USERS ?? 64)
+const SCREENINGS = Number(process.env.SCREENINGS ?? 20)
+const RAW_BOOKINGS = Number(process.env.RAW_BOOKINGS ?? 5000)
+
+const dataDir = mkdtempSync(join(tmpdir(), 'ticketshow-bench-booking-'))
+try {
+  const app = await startApp(dataDir)
+  const admin = (await call(app.url, 'POST', '/api/auth/login', { body: { username: 'admin', password: 'bench-admin-password' } })).token
+  const show = await call(app.url, 'POST', '/api/shows', { token: admin, body: { name: 'Benchmark Live', tags: ['bench'], ticketPrice: 20000, durationMinutes: 120 } })
+  const startsAt = new Date(Date.now() + 7 * 86_400_000).toISOString()
+  const screenings = []
+  for (let i = 0; i < SCREENINGS; i++) {
+    const venue = await call(app.url, 'POST', '/api/venues', { token: admin, body: { name: `Arena ${i + 1}`, place: 'Bench City', capacity: 5000, seatsPerRow: 50 } })
+    screenings.push((await call(app.url, 'POST', '/api/screenings', { token: admin, body: { showId: show.id, venueId: venue.id, startsAt } })).id)
+  }
+  const tokens = []
+  for (let i = 0; i < USERS; i++) {
+    const username = `buyer${i}`
+    const { user } = await call(app.url, 'POST', '/api/auth/register', { body: { username, email: `${username}@bench.test`, password: 'bench-password-1' } })
+    await call(app.url, 'POST', `/api/users/${user.id}/approve`, { token: admin })
+    tokens.push((await call(app.url, 'POST', '/api/auth/login', { body: { username, password: 'bench-password-1' } })).token)
+  }
+
+  let n = 0
+  const statuses = {}
+  const load = await autocannon({
+    url: `${app.url}/api/bookings`,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    requests: [{
+      method: 'POST',
+      setupRequest: (req) => {
+        n++
+        return {
+          ...req,
+          headers: { 'content-type': 'application/json', 'authorization': `Bearer ${tokens[n % tokens.length]}` },
+          body: JSON.stringify({ screeningId: screenings[n % screenings.length], quantity: 1 }),
+        }
+      },
+    }],
+  })
+  for (const [code, count] of Object.entries(load.statusCodeStats ?? {})) statuses[code] = count.count
+
+  // Flash sale: 1,000 buyers for 100 seats.
+  const hall = await call(app.url, 'POST', '/api/venues', { token: admin, body: { name: 'Flash Hall', place: 'Bench City', capacity: 100, seatsPerRow: 10 } })
+  const flash = (await call(app.url, 'POST', '/api/screenings', { token: admin, body: { showId: show.id, venueId: hall.id, startsAt } })).id
+  let m = 0
+  const sale = await autocannon({
+    url: `${app.url}/api/bookings`,
+    connections: 1000,
+    amount: 1000,
+    requests: [{
+      method: 'POST',
+      setupRequest: (req) => {
+        m++
+        return { ...req, headers: { 'content-type': 'application/json', 'authorization': `Bearer ${tokens[m % tokens.length]}` }, body: JSON.stringify({ screeningId: flash, quantity: 1 }) }
+      },
+    }],
+  })
+  const saleCodes = Object.fromEntries(Object.entries(sale.statusCodeStats ?? {}).map(([c, v]) => [c, v.count]))
+  const flashState = await call(app.url, 'GET', `/api/screenings/${flash}`)
+  await stopApp(app.child)
+
+  // The raw durable rate of the same transaction, in process, on a copy of that database.
+  const file = join(dataDir, 'raw.sqlite')
+  copyFileSync(join(dataDir, 'ticketshow.sqlite'), file)
+  const db = new Database(file)
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = FULL')
+  const screeningId = db.prepare('insert into screenings (show_id, venue_id, starts_at, ends_at, local_date, price, capacity, seats_sold) values (?, 1, ?, ?, \'\', 20000, 5000, 0)')
+    .run(show.id, '2099-01-01T10:00:00.000Z', '2099-01-01T12:15:00.000Z').lastInsertRowid
+  const claim = db.prepare('update screenings set seats_sold = seats_sold + 1 where id = ? and cancelled_at is null and seats_sold + 1 <= capacity')
+  const taken = db.prepare('select seat from booking_seats where screening_id = ?')
+  const insertBooking = db.prepare('insert into bookings (reference, user_id, screening_id, quantity, unit_price, total, status, seats, created_at, updated_at) values (?, 2, ?, 1, 20000, 20000, \'confirmed\', ?, ?, ?)')
+  const insertSeat = db.prepare('insert into booking_seats (screening_id, seat, booking_id) values (?, ?, ?)')
+  const book = db.transaction((i) => {
+    if (claim.run(screeningId).changes !== 1) throw new Error('sold out')
+    const held = new Set(taken.all(screeningId).map(r => r.seat))
+    let seat
+    for (let k = 0; !seat; k++) if (!held.has(`S${k}`)) seat = `S${k}`
+    const now = new Date().toISOString()
+    const id = insertBooking.run(`RAW${i}`, screeningId, seat, now, now).lastInsertRowid
+    insertSeat.run(screeningId, seat, id)
+  })
+  const total = Math.min(RAW_BOOKINGS, 5000)
+  const t0 = performance.now()
+  for (let i = 0; i < total; i++) book(i)
+  const rawRate = total / ((performance.now() - t0) / 1000)
+  db.close()
+
+  const created = statuses['201'] ?? 0
+  const serverRate = created / DURATION
+  console.log(`\nPOST /api/bookings, ${CONNECTIONS} connections, ${DURATION} s, SQLite (WAL, synchronous=FULL)`)
+  console.table([
+    { what: 'server: bookings/s', value: serverRate.toFixed(0) },
+    { what: 'server: p50 / p99 latency (ms)', value: `${load.latency.p50} / ${load.latency.p99}` },
+    { what: 'server: responses by status', value: JSON.stringify(statuses) },
+    { what: 'raw in-process transaction: bookings/s', value: rawRate.toFixed(0) },
+    { what: 'ratio server / raw (target >= 0.5)', value: (serverRate / rawRate).toFixed(3) },
+  ])
+  console.log('\nFlash sale: 1,000 buyers at once for 100 seats')
+  console.table([{ sold: saleCodes['201'] ?? 0, refused: saleCodes['409'] ?? 0, errors: 1000 - (saleCodes['201'] ?? 0) - (saleCodes['409'] ?? 0), seatsLeft: flashState.seatsLeft }])
+}
+finally {
+  rmSync(dataDir, { recursive: true, force: true })
+}
