@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { createError } from 'h3'
 import { sql } from 'kysely'
 import type { Db } from '../db'
+import { isPostgres } from '../db'
 import { isUniqueViolation } from '../db/errors'
 import type { UserRow } from '../db/schema'
 import type { Page, SessionUser, User } from '#shared/types/api'
@@ -156,6 +157,12 @@ export async function deleteUser(db: Db, id: number, actorId: number): Promise<'
   return db.transaction().execute(async (trx) => {
     const user = await trx.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()
     if (!user) return 'not-found' as const
+    // Lock the screenings first, in id order, as every booking change does (screening, then
+    // booking): the bookings read after it cannot be changed or cancelled under us.
+    let screenings = trx.selectFrom('screenings').select('id').where('id', 'in',
+      trx.selectFrom('bookings').select('screening_id').where('user_id', '=', id).where('status', '=', 'confirmed')).orderBy('id')
+    if (isPostgres(trx)) screenings = screenings.forUpdate()
+    await screenings.execute()
     const held = await trx.selectFrom('bookings').select(['screening_id', 'quantity'])
       .where('user_id', '=', id).where('status', '=', 'confirmed').execute()
     for (const b of held) {

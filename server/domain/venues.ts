@@ -85,7 +85,7 @@ export async function updateVenue(db: Db, id: number, patch: VenuePatchInput, no
     if (layoutChanged) {
       // Lock upcoming screenings so no booking slips in between this check and the update.
       let upcoming = trx.selectFrom('screenings').select(['id', 'seats_sold'])
-        .where('venue_id', '=', id).where('starts_at', '>', nowIso).where('cancelled_at', 'is', null)
+        .where('venue_id', '=', id).where('starts_at', '>', nowIso).where('cancelled_at', 'is', null).orderBy('id')
       if (isPostgres(db)) upcoming = upcoming.forUpdate()
       const screenings = await upcoming.execute()
       const fullest = Math.max(0, ...screenings.map(s => s.seats_sold))

@@ -8,7 +8,8 @@ const quantity = z.number({ error: 'Send the number of seats as a number' })
   .min(1, 'Book at least one seat')
   .max(MAX_SEATS_PER_BOOKING, `Book at most ${MAX_SEATS_PER_BOOKING} seats at a time`)
 
-const seats = z.array(z.string().trim().toUpperCase().regex(/^[A-Z]{1,3}[1-9]\d{0,3}$/, 'Seats look like C7'))
+// Labels exactly as the seat map gives them (`C7`): like numbers, they are not coerced.
+const seats = z.array(z.string().regex(/^[A-Z]{1,3}[1-9]\d{0,3}$/, 'Seats look like C7'))
   .min(1, 'Choose at least one seat')
   .max(MAX_SEATS_PER_BOOKING, `Book at most ${MAX_SEATS_PER_BOOKING} seats at a time`)
   .refine(list => new Set(list).size === list.length, 'Each seat only once')
