@@ -49,7 +49,7 @@ async function counters() {
     .select([
       's.id', 's.capacity', 's.seats_sold',
       eb => eb.selectFrom('booking_seats as bs').select(eb.fn.countAll<number>().as('n')).whereRef('bs.screening_id', '=', 's.id').as('seat_rows'),
-      eb => eb.selectFrom('bookings as b').select(eb.fn.coalesce(eb.fn.sum<number>('b.quantity'), sql<number>`0`).as('q')).whereRef('b.screening_id', '=', 's.id').where('b.status', '=', 'confirmed').as('confirmed_seats'),
+      eb => eb.selectFrom('bookings as b').select(sub => sub.fn.coalesce(sub.fn.sum<number>('b.quantity'), sql<number>`0`).as('q')).whereRef('b.screening_id', '=', 's.id').where('b.status', '=', 'confirmed').as('confirmed_seats'),
     ]).execute()
   return rows.map(r => ({ id: r.id, capacity: r.capacity, seatsSold: Number(r.seats_sold), seatRows: Number(r.seat_rows), confirmedSeats: Number(r.confirmed_seats) }))
 }
