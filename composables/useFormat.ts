@@ -30,5 +30,20 @@ export function useFormat() {
     return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso))
   }
 
-  return { price, dateTime, date, time, dayKey, currency, minorDigits }
+  /** A calendar day (YYYY-MM-DD, already in the right timezone) as "Sat 29 Nov", or with `long` "Saturday 29 November". */
+  function calendarDay(key: string, long = false): string {
+    const options: Intl.DateTimeFormatOptions = long
+      ? { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }
+      : { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }
+    return new Intl.DateTimeFormat('en-GB', options).format(new Date(`${key}T00:00:00Z`)).replace(',', '')
+  }
+
+  /** A running time as people say it: "2 h 15 min", "45 min". */
+  function duration(minutes: number): string {
+    const h = Math.floor(minutes / 60)
+    const m = minutes % 60
+    return h ? (m ? `${h} h ${m} min` : `${h} h`) : `${m} min`
+  }
+
+  return { price, dateTime, date, time, dayKey, calendarDay, duration, currency, minorDigits }
 }
