@@ -29,7 +29,8 @@ function toScreening(r: ScreeningJoinRow): Screening {
   return {
     id: r.id,
     startsAt: r.starts_at,
-    endsAt: r.ends_at,
+    // When the show ends; the stored ends_at adds the venue's turnover on top.
+    endsAt: new Date(Date.parse(r.starts_at) + r.duration_minutes * MINUTE).toISOString(),
     price: r.price,
     capacity: r.capacity,
     seatsLeft: r.capacity - r.seats_sold,
@@ -80,6 +81,34 @@ async function assertVenueFree(trx: Trx, venueId: number, startsAt: string, ends
   const clash = await q.orderBy('s.starts_at').executeTakeFirst()
   if (clash)
     throw conflict(`The venue is busy then: ${clash.name} starts at ${clash.starts_at} (screenings need ${TURNOVER_MINUTES} minutes between them)`, { conflictingScreeningId: clash.id })
+}
+
+/**
+ * Follows a show's new duration in its upcoming screenings (not those that have started):
+ * each must still end, turnover included, before the next screening at its venue starts
+ * (409 otherwise). Runs inside the transaction that changes the show.
+ */
+export async function retimeScreenings(trx: Trx, showId: number, durationMinutes: number, now: Date): Promise<void> {
+  const upcoming = await trx.selectFrom('screenings').select(['id', 'venue_id', 'starts_at'])
+    .where('show_id', '=', showId).where('cancelled_at', 'is', null).where('starts_at', '>', now.toISOString())
+    .orderBy('starts_at').orderBy('id').execute()
+  if (!upcoming.length) return
+  // The venue rows are the locks that serialise scheduling at each venue.
+  if (isPostgres(trx)) {
+    await trx.selectFrom('venues').select('id').where('id', 'in', [...new Set(upcoming.map(s => s.venue_id))])
+      .orderBy('id').forUpdate().execute()
+  }
+  for (const s of upcoming) {
+    const endsAt = endOf(new Date(s.starts_at), durationMinutes).toISOString()
+    try {
+      await assertVenueFree(trx, s.venue_id, s.starts_at, endsAt, s.id)
+    }
+    catch (err) {
+      const data = (err as { data?: Record<string, unknown> }).data
+      throw conflict(`At ${durationMinutes} minutes the screening at ${s.starts_at} would run into the next one at its venue (screenings need ${TURNOVER_MINUTES} minutes between them)`, { ...data, screeningId: s.id })
+    }
+    await trx.updateTable('screenings').set({ ends_at: endsAt }).where('id', '=', s.id).execute()
+  }
 }
 
 /** When a screening of this length starting then leaves the venue free again. */

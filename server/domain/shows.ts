@@ -5,6 +5,7 @@ import type { Database, ShowRow } from '../db/schema'
 import type { ShowCreateInput, ShowListQuery, ShowPatchInput } from '#shared/schemas/catalog'
 import type { Page, Show, ShowDetail, ShowListItem, VenueRef } from '#shared/types/api'
 import { conflict } from './http-errors'
+import { retimeScreenings } from './screenings'
 import { containsText } from './text'
 
 export const DEFAULT_DURATION_MINUTES = 120
@@ -163,8 +164,12 @@ export async function createShow(db: Db, input: ShowCreateInput, now = new Date(
   })
 }
 
-/** Changes a show; tags, when given, replace the old ones. */
-export async function updateShow(db: Db, id: number, patch: ShowPatchInput): Promise<Show | undefined> {
+/**
+ * Changes a show; tags, when given, replace the old ones. A new duration moves the end of
+ * its upcoming screenings, and is refused (409) when one would then overlap the next
+ * screening at its venue.
+ */
+export async function updateShow(db: Db, id: number, patch: ShowPatchInput, now = new Date()): Promise<Show | undefined> {
   const updated = await db.transaction().execute(async (trx) => {
     const current = await trx.selectFrom('shows').selectAll().where('id', '=', id).executeTakeFirst()
     if (!current) return false
@@ -175,6 +180,8 @@ export async function updateShow(db: Db, id: number, patch: ShowPatchInput): Pro
       duration_minutes: patch.durationMinutes ?? current.duration_minutes,
       ticket_price: patch.ticketPrice ?? current.ticket_price,
     }).where('id', '=', id).execute()
+    if (patch.durationMinutes !== undefined && patch.durationMinutes !== current.duration_minutes)
+      await retimeScreenings(trx, id, patch.durationMinutes, now)
     if (patch.tags) {
       await trx.deleteFrom('show_tags').where('show_id', '=', id).execute()
       const tags = normaliseTags(patch.tags)

@@ -41,9 +41,13 @@ export async function listVenues(db: Db, opts: { q?: string, city?: string, page
   return { items: rows.map(toVenue), total: Number(count.n), page: opts.page, pageSize: opts.pageSize }
 }
 
-/** The distinct cities that have venues, alphabetically. */
+/**
+ * The cities that have venues, alphabetically, each once: the city filter ignores case, so
+ * "Pune" and "pune" are one city (shown in one of the spellings in use).
+ */
 export async function listCities(db: Db): Promise<string[]> {
-  const rows = await db.selectFrom('venues').select('place').distinct().orderBy('place').execute()
+  const rows = await db.selectFrom('venues').select(eb => eb.fn.min('place').as('place'))
+    .groupBy(sql`lower(place)`).orderBy(sql`lower(place)`).execute()
   return rows.map(r => r.place)
 }
 

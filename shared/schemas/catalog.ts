@@ -40,17 +40,23 @@ const rating = z.number()
 
 export const TagSchema = z.string().trim().toLowerCase().min(1, 'A tag cannot be empty').max(40, 'Use at most 40 characters per tag')
 
-export const ShowCreateSchema = z.object({
+const tags = z.array(TagSchema).max(20, 'At most 20 tags')
+
+const showFields = {
   name: text(200, 'Name'),
   description: z.string().trim().max(5000, 'Use at most 5000 characters').optional(),
   rating: rating.nullable().optional(),
-  tags: z.array(TagSchema).max(20, 'At most 20 tags').default([]),
+  tags,
   ticketPrice: z.number().int('Use whole minor units (e.g. paise)').min(0, 'A price cannot be negative').max(MAX_PRICE, 'That price is too high'),
   durationMinutes: z.number().int('Use whole minutes').min(1, 'At least one minute').max(1440, 'At most 24 hours').optional(),
-})
+}
+
+export const ShowCreateSchema = z.object({ ...showFields, tags: tags.default([]) })
 export type ShowCreateInput = z.infer<typeof ShowCreateSchema>
 
-export const ShowPatchSchema = ShowCreateSchema.partial()
+// Built from the plain fields, not ShowCreateSchema.partial(): the create default (tags: [])
+// would otherwise fill in every patch, so renaming a show would wipe its tags.
+export const ShowPatchSchema = z.object(showFields).partial()
   .refine(v => Object.keys(v).length > 0, 'Change at least one field')
 export type ShowPatchInput = z.infer<typeof ShowPatchSchema>
 

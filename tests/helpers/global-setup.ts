@@ -38,7 +38,12 @@ export default async function setup() {
     if (isFresh()) return
     console.info('[tests] building the app (sources changed since the last build)…')
     const started = new Date()
-    execFileSync('npx', ['nuxt', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+    // Nuxt 4 builds in node_modules/.cache/nuxt/.nuxt by default, and node_modules may be
+    // shared by several checkouts (git worktrees), whose builds would then wipe each
+    // other's files. This checkout's .nuxt/cache survives `nuxt prepare` and typecheck.
+    const buildDir = join(root, '.nuxt', 'cache', 'build')
+    const script = `const { runCommand } = await import('@nuxt/cli'); await runCommand('build', ['--cwd', ${JSON.stringify(root)}], { overrides: { buildDir: ${JSON.stringify(buildDir)} } })`
+    execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
     // Date the build by when it read the sources, so a file saved during the build is
     // still newer than the marker and the next run builds again.
     utimesSync(join(root, '.output', 'nitro.json'), started, started)

@@ -4,7 +4,11 @@ import { listScreenings } from '../../domain/screenings'
 export default defineEventHandler(async (event) => {
   const query = getValidQuery(event, ScreeningListQuerySchema)
   const user = await optionalUser(event)
-  // Anyone sees what is upcoming; admins may also look back.
-  const from = query.from ?? (user?.role === 'admin' ? undefined : new Date().toISOString())
+  // Anyone sees what is upcoming, whatever `from` they send; admins may also look back
+  // (everything without a `from`, or from the date they give).
+  const now = new Date()
+  const from = user?.role === 'admin'
+    ? query.from
+    : query.from && new Date(query.from) > now ? query.from : now.toISOString()
   return listScreenings(useDb(), { ...query, from })
 })
