@@ -119,3 +119,43 @@ export function datesBetween(from: string, to: string, max = 366): string[] {
 export function weekdayOf(date: string): number {
   return new Date(`${date}T00:00:00Z`).getUTCDay()
 }
+
+// ICU (Node, Chromium) still lists some zones under their old names; people and the IANA
+// database use the new ones, and both are accepted everywhere.
+const RENAMED: Record<string, string> = {
+  'Africa/Asmera': 'Africa/Asmara',
+  'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
+  'America/Catamarca': 'America/Argentina/Catamarca',
+  'America/Cordoba': 'America/Argentina/Cordoba',
+  'America/Godthab': 'America/Nuuk',
+  'America/Indianapolis': 'America/Indiana/Indianapolis',
+  'America/Jujuy': 'America/Argentina/Jujuy',
+  'America/Louisville': 'America/Kentucky/Louisville',
+  'America/Mendoza': 'America/Argentina/Mendoza',
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Atlantic/Faeroe': 'Atlantic/Faroe',
+  'Europe/Kiev': 'Europe/Kyiv',
+  'Pacific/Enderbury': 'Pacific/Kanton',
+  'Pacific/Ponape': 'Pacific/Pohnpei',
+  'Pacific/Truk': 'Pacific/Chuuk',
+}
+
+/** Every timezone this runtime knows, under its current IANA name (Asia/Kolkata, not Asia/Calcutta), with UTC, sorted. */
+export function timeZoneNames(): string[] {
+  const names = new Set<string>(['UTC'])
+  for (const tz of Intl.supportedValuesOf('timeZone')) {
+    const renamed = RENAMED[tz]
+    names.add(renamed && isTimeZoneName(renamed) ? renamed : tz)
+  }
+  return [...names].sort()
+}
+
+const INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})\b/g
+
+/** A message with every ISO instant in it rewritten by `format` (say, into the venue's local time). */
+export function rewriteInstants(message: string, format: (iso: string) => string): string {
+  return message.replace(INSTANT, iso => (Number.isNaN(Date.parse(iso)) ? iso : format(iso)))
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { datesBetween, isLocalDate, isLocalTime, utcToZonedLocal, weekdayOf, zonedLocalToUtc } from '#shared/time'
+import { datesBetween, isLocalDate, isLocalTime, rewriteInstants, timeZoneNames, utcToZonedLocal, weekdayOf, zonedLocalToUtc } from '#shared/time'
 
 describe('zonedLocalToUtc', () => {
   it('reads a time in India, which has no daylight saving, 5½ hours ahead of UTC', () => {
@@ -88,5 +88,26 @@ describe('date helpers', () => {
   it('names the weekday of a date (0 is Sunday)', () => {
     expect(weekdayOf('2026-11-29')).toBe(0)
     expect(weekdayOf('2026-12-05')).toBe(6)
+  })
+})
+
+describe('timeZoneNames', () => {
+  it('lists zones by their current names, as people search for them, with UTC', () => {
+    const names = timeZoneNames()
+    expect(names).toContain('Asia/Kolkata')
+    expect(names).toContain('Europe/Kyiv')
+    expect(names).toContain('Europe/London')
+    expect(names).toContain('UTC')
+    expect(names).not.toContain('Asia/Calcutta')
+    expect(names).toEqual([...names].sort())
+  })
+})
+
+describe('rewriteInstants', () => {
+  it('rewrites the instants in a server message, leaving the rest alone', () => {
+    const message = 'The venue is busy then: Night Train starts at 2026-11-28T13:00:00.000Z (screenings need 15 minutes between them)'
+    expect(rewriteInstants(message, iso => utcToZonedLocal(iso, 'Asia/Kolkata').time))
+      .toBe('The venue is busy then: Night Train starts at 18:30 (screenings need 15 minutes between them)')
+    expect(rewriteInstants('No instant here: 2026-11-28', () => 'x')).toBe('No instant here: 2026-11-28')
   })
 })
