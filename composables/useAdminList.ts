@@ -1,0 +1,35 @@
+/**
+ * The search box and page number of an admin table, kept in the URL so a reload or a
+ * shared link shows the same rows. The search waits for a pause in typing.
+ */
+export function useAdminList() {
+  const route = useRoute()
+  const router = useRouter()
+
+  const q = computed(() => (typeof route.query.q === 'string' ? route.query.q : ''))
+  const page = computed({
+    get: () => Math.max(1, Number(route.query.page) || 1),
+    set: value => router.replace({ query: { ...route.query, page: value > 1 ? value : undefined } }),
+  })
+
+  const search = ref(q.value)
+  let timer: ReturnType<typeof setTimeout> | undefined
+  watch(search, (value) => {
+    clearTimeout(timer)
+    timer = setTimeout(() => {
+      const text = value.trim()
+      if (text === q.value) return
+      router.replace({ query: { ...route.query, q: text || undefined, page: undefined } })
+    }, 300)
+  })
+  watch(q, (value) => {
+    if (value !== search.value.trim()) search.value = value
+  })
+
+  function clearSearch() {
+    search.value = ''
+    router.replace({ query: { ...route.query, q: undefined, page: undefined } })
+  }
+
+  return { q, page, search, clearSearch }
+}
