@@ -1,6 +1,22 @@
 // https://nuxt.com/docs/api/configuration/nuxt-config
+import { defineNuxtModule } from 'nuxt/kit'
+
+// Nuxt strips `onServerPrefetch` from the client bundle, but Vue counts a component that
+// registers it as an async boundary when it numbers `useId()`. Nuxt Icon registers it on
+// both sides on purpose, so with it stripped every icon shifts the server's ids and not
+// the client's: after hydration `<label for>` no longer names its input (login form,
+// admin tabs). Keeping the no-op hook in the client bundle keeps the ids in step.
+// Upstream: https://github.com/vuejs/core/issues/12591, https://github.com/nuxt/icon/issues/356
+const keepServerPrefetchOnClient = defineNuxtModule({
+  meta: { name: 'keep-server-prefetch-on-client' },
+  setup(_options, nuxt) {
+    const client = nuxt.options.optimization.treeShake.composables.client
+    if (client.vue) client.vue = client.vue.filter(name => name !== 'onServerPrefetch')
+  },
+})
+
 export default defineNuxtConfig({
-  modules: ['@nuxt/ui', '@nuxt/eslint', '@sidebase/nuxt-auth'],
+  modules: ['@nuxt/ui', '@nuxt/eslint', '@sidebase/nuxt-auth', keepServerPrefetchOnClient],
   devtools: { enabled: false },
 
   app: {

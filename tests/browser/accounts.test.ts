@@ -1,0 +1,302 @@
+import { mkdirSync } from 'node:fs'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core'
+import { launchBrowser } from '../helpers/browser'
+import { blankIcons, danglingLabels, lowContrastText } from './a11y'
+import { ADMIN, createApprovedUser, login, startServer } from '../helpers/server'
+import type { TestServer } from '../helpers/server'
+
+// Accounts in a real Chromium against the built production server: registering, waiting
+// for approval, the admin letting people in, logging in and out, and the admin guard.
+// Every page is driven the way a person would, through roles, labels and visible text.
+
+const SHOTS = '/tmp/ticketshow-shots'
+const PASSWORD = 'correct-horse-battery'
+
+let server: TestServer
+let browser: Browser
+let adminToken: string
+let contexts: BrowserContext[] = []
+/** Every URL any page asked for during the current test. */
+let requested: string[] = []
+let counter = 0
+
+/** A username nobody has taken yet on this server. */
+function uniqueName(prefix: string): string {
+  return `${prefix}${Date.now().toString(36)}${counter++}`
+}
+
+/** A fresh browser context (its own cookies) whose every request is recorded. */
+async function newContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 }, ...options })
+  context.on('request', req => requested.push(req.url()))
+  contexts.push(context)
+  return context
+}
+
+async function newPage(options?: BrowserContextOptions): Promise<Page> {
+  return (await newContext(options)).newPage()
+}
+
+/** Opens a path and waits until Vue has hydrated it, so clicks and typing reach the app. */
+async function open(page: Page, path: string): Promise<void> {
+  await page.goto(path)
+  await hydrated(page)
+}
+
+async function hydrated(page: Page): Promise<void> {
+  await page.waitForFunction(() => (window as unknown as { useNuxtApp?: () => { isHydrating: boolean } }).useNuxtApp?.().isHydrating === false)
+}
+
+async function visible(locator: Locator): Promise<Locator> {
+  await locator.waitFor({ state: 'visible' })
+  return locator
+}
+
+/** The username in the header's account menu (absent while nobody is logged in). */
+function headerUsername(page: Page): Locator {
+  return page.getByRole('banner').getByTestId('header-username')
+}
+
+async function fillLogin(page: Page, username: string, password: string): Promise<void> {
+  await page.getByLabel('Username').fill(username)
+  await page.getByLabel('Password').fill(password)
+}
+
+/** Logs in through the /login form and waits until the header greets the user. */
+async function logInThroughForm(page: Page, username: string, password: string): Promise<void> {
+  await open(page, '/login')
+  await fillLogin(page, username, password)
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await expect.poll(() => headerUsername(page).textContent()).toBe(username)
+}
+
+async function registerThroughApi(username: string): Promise<number> {
+  const res = await server.request('POST', '/api/auth/register', { body: { username, email: `${username}@example.test`, password: PASSWORD } })
+  expect(res.status).toBe(201)
+  return res.body.user.id
+}
+
+/** The text of each body row of the table on the page, top to bottom. */
+async function tableRows(page: Page): Promise<string[]> {
+  return page.getByRole('table').getByRole('row').filter({ has: page.getByRole('cell') }).allInnerTexts()
+}
+
+beforeAll(async () => {
+  server = await startServer()
+  browser = await launchBrowser()
+  adminToken = await login(server, ADMIN.username, ADMIN.password)
+})
+
+afterEach(async () => {
+  const seen = requested
+  requested = []
+  await Promise.all(contexts.map(c => c.close()))
+  contexts = []
+  // Nothing is fetched from anywhere but the app itself: no web fonts, no icon API, no CDN.
+  const foreign = seen.filter(url => !url.startsWith(`${server.url}/`) && !url.startsWith('data:') && !url.startsWith('blob:'))
+  expect(foreign).toEqual([])
+  expect(seen.length).toBeGreaterThan(0)
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.stop()
+})
+
+describe('accounts in the browser', () => {
+  it('a visitor registers, waits for approval, is approved by the admin and then logs in', async () => {
+    // Someone registered a little earlier, so the waiting list has an order to show.
+    const earlier = uniqueName('early')
+    await registerThroughApi(earlier)
+    const visitorName = uniqueName('visitor')
+
+    // The visitor registers and is told plainly that an admin has to approve the account.
+    const visitor = await newPage()
+    await open(visitor, '/')
+    await visitor.getByRole('link', { name: 'Create an account' }).click()
+    await visitor.waitForURL('**/register')
+    await visible(visitor.getByRole('heading', { name: 'Create an account' }))
+    await visitor.getByLabel('Username').fill(visitorName)
+    await visitor.getByLabel('Email', { exact: true }).fill(`${visitorName}@example.test`)
+    await visitor.getByLabel('Password').fill(PASSWORD)
+    await visitor.getByRole('button', { name: 'Create account' }).click()
+    await visible(visitor.getByRole('heading', { name: `Thanks, ${visitorName}! Your account is waiting for approval` }))
+    await visible(visitor.getByText('An admin checks every new account before it can book.'))
+
+    // Logging in before approval says so on the form; the button shows progress meanwhile
+    // and cannot be pressed twice.
+    await visitor.getByRole('banner').getByRole('link', { name: 'Log in' }).click()
+    await visitor.waitForURL(url => url.pathname === '/login')
+    await visible(visitor.getByRole('heading', { name: 'Log in' }))
+    await fillLogin(visitor, visitorName, PASSWORD)
+    let release!: () => void
+    const held = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    let loginCalls = 0
+    await visitor.route('**/api/auth/login', async (route) => {
+      loginCalls++
+      await held
+      await route.continue()
+    })
+    const logIn = visitor.getByRole('button', { name: 'Log in' })
+    await logIn.click()
+    await expect.poll(() => logIn.isDisabled()).toBe(true)
+    await visitor.getByLabel('Password').press('Enter')
+    release()
+    const waiting = await visible(visitor.getByRole('alert').filter({ hasText: 'Your account is waiting for approval' }))
+    expect(await waiting.textContent()).toContain('An admin has to approve new accounts before they can log in.')
+    expect(await lowContrastText(visitor)).toEqual([])
+    await expect.poll(() => logIn.isEnabled()).toBe(true)
+    expect(loginCalls).toBe(1)
+    await visitor.unroute('**/api/auth/login')
+    expect(await headerUsername(visitor).count()).toBe(0)
+
+    // The admin, in a browser of their own, finds the visitor at the top of the waiting list.
+    const admin = await newPage()
+    await logInThroughForm(admin, ADMIN.username, ADMIN.password)
+    await admin.getByRole('button', { name: `Account menu for ${ADMIN.username}` }).click()
+    await admin.getByRole('menuitem', { name: 'Admin' }).click()
+    await admin.waitForURL('**/admin')
+    await visible(admin.getByRole('heading', { name: 'Dashboard' }))
+    await admin.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Users' }).click()
+    await admin.waitForURL('**/admin/users')
+    await visible(admin.getByRole('heading', { name: 'Users' }))
+    await visible(admin.getByRole('row').filter({ hasText: visitorName }))
+    const before = await tableRows(admin)
+    expect(before[0]).toContain(visitorName)
+    expect(before[0]).toContain('Waiting')
+    expect(before.findIndex(row => row.includes(earlier))).toBeGreaterThan(0)
+
+    // Approving says so in a toast, and the visitor leaves the waiting list.
+    await admin.getByRole('button', { name: `Approve ${visitorName}` }).click()
+    await visible(admin.getByRole('region', { name: /Notifications/ }).getByText(`${visitorName} is approved`))
+    await admin.getByRole('row').filter({ hasText: visitorName }).waitFor({ state: 'detached' })
+    const after = await tableRows(admin)
+    expect(after.some(row => row.includes(visitorName))).toBe(false)
+    expect(after.some(row => row.includes(earlier))).toBe(true)
+    await admin.getByRole('tab', { name: 'Approved' }).click()
+    const approvedRow = await visible(admin.getByRole('row').filter({ hasText: visitorName }))
+    expect(await approvedRow.innerText()).toContain('Approved')
+
+    // Now the visitor's login goes through and the header greets them by name.
+    await visitor.getByLabel('Password').fill(PASSWORD)
+    await visitor.getByRole('button', { name: 'Log in' }).click()
+    // They land on the home page, not back on the registration form they came from.
+    await visitor.waitForURL(url => url.pathname === '/')
+    await expect.poll(() => headerUsername(visitor).textContent()).toBe(visitorName)
+    expect(await visitor.getByRole('alert').filter({ hasText: 'waiting for approval' }).count()).toBe(0)
+  })
+
+  it('a logged-in member stays logged in across a reload, rendered by the server from the cookie, until they log out', async () => {
+    const member = await createApprovedUser(server, adminToken, uniqueName('member'))
+    const context = await newContext()
+    const page = await context.newPage()
+    await logInThroughForm(page, member.username, member.password)
+
+    await page.reload()
+    await hydrated(page)
+    expect(await headerUsername(page).textContent()).toBe(member.username)
+
+    // With scripts off, only the server can have put the name in the header.
+    const noScript = await newPage({ javaScriptEnabled: false, storageState: await context.storageState() })
+    await noScript.goto('/')
+    expect(await headerUsername(noScript).textContent()).toBe(member.username)
+    expect(await noScript.getByRole('banner').getByRole('link', { name: 'Log in' }).count()).toBe(0)
+
+    const token = (await context.cookies()).find(c => c.name === 'auth.token')?.value
+    expect(token).toBeTruthy()
+
+    await page.getByRole('button', { name: `Account menu for ${member.username}` }).click()
+    await page.getByRole('menuitem', { name: 'Log out' }).click()
+    await visible(page.getByRole('banner').getByRole('link', { name: 'Log in' }))
+    expect(await headerUsername(page).count()).toBe(0)
+    await expect.poll(async () => (await context.cookies()).some(c => c.name === 'auth.token' && c.value)).toBe(false)
+
+    // Logged out for good: a reload stays logged out, and the old token is refused.
+    await page.reload()
+    await hydrated(page)
+    await visible(page.getByRole('banner').getByRole('link', { name: 'Log in' }))
+    expect(await headerUsername(page).count()).toBe(0)
+    const session = await server.request('GET', '/api/auth/session', { token: decodeURIComponent(token!) })
+    expect(session.status).toBe(401)
+  })
+
+  it('a wrong password shows the server\'s error on the form and keeps the username that was typed', async () => {
+    const member = await createApprovedUser(server, adminToken, uniqueName('typo'))
+    const page = await newPage()
+    await open(page, '/login')
+    await fillLogin(page, member.username, 'not-my-password')
+    const logIn = page.getByRole('button', { name: 'Log in' })
+    await logIn.click()
+
+    await visible(page.getByRole('alert').filter({ hasText: 'Wrong username or password' }))
+    expect(await lowContrastText(page)).toEqual([])
+    expect(await page.getByLabel('Username').inputValue()).toBe(member.username)
+    expect(await logIn.isEnabled()).toBe(true)
+    expect(new URL(page.url()).pathname).toBe('/login')
+    expect(await headerUsername(page).count()).toBe(0)
+  })
+
+  it('admin pages send anonymous visitors to log in and show members a 403', async () => {
+    const anonymous = await newPage()
+    await open(anonymous, '/admin')
+    expect(new URL(anonymous.url()).pathname).toBe('/login')
+    expect(new URL(anonymous.url()).searchParams.get('redirect')).toBe('/admin')
+    await visible(anonymous.getByRole('heading', { name: 'Log in' }))
+
+    // Logging in from there as the admin comes back to the page that was asked for.
+    await fillLogin(anonymous, ADMIN.username, ADMIN.password)
+    await anonymous.getByRole('button', { name: 'Log in' }).click()
+    await anonymous.waitForURL(url => url.pathname === '/admin')
+    await visible(anonymous.getByRole('heading', { name: 'Dashboard' }))
+
+    const member = await createApprovedUser(server, adminToken, uniqueName('nosy'))
+    const page = await newPage()
+    await logInThroughForm(page, member.username, member.password)
+    for (const path of ['/admin', '/admin/users']) {
+      const res = await page.goto(path)
+      expect(res?.status()).toBe(403)
+      await hydrated(page)
+      await visible(page.getByRole('heading', { name: 'Not allowed' }))
+      await visible(page.getByText('This page is for admins only.'))
+      expect(await page.getByRole('heading', { name: 'Users' }).count()).toBe(0)
+      expect(await headerUsername(page).textContent()).toBe(member.username)
+    }
+  })
+})
+
+describe('the look of the account pages', () => {
+  it('renders /, /login, /register and /admin/users in light and dark mode with every icon, label and AA contrast in place', async () => {
+    mkdirSync(SHOTS, { recursive: true })
+    const waiting = uniqueName('pending')
+    await registerThroughApi(waiting)
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const context = await newContext({ colorScheme })
+      const page = await context.newPage()
+      const shoot = async (name: string) => {
+        expect(await page.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(colorScheme === 'dark')
+        expect(await page.locator('.iconify').count()).toBeGreaterThan(0)
+        expect(await blankIcons(page)).toEqual([])
+        expect(await danglingLabels(page)).toEqual([])
+        expect(await lowContrastText(page)).toEqual([])
+        await page.screenshot({ path: `${SHOTS}/${name}-${colorScheme}.png`, fullPage: true })
+      }
+
+      await open(page, '/')
+      await visible(page.getByRole('heading', { level: 1 }))
+      await shoot('home')
+      await open(page, '/login')
+      await visible(page.getByLabel('Username'))
+      await shoot('login')
+      await open(page, '/register')
+      await visible(page.getByLabel('Email', { exact: true }))
+      await shoot('register')
+      await logInThroughForm(page, ADMIN.username, ADMIN.password)
+      await open(page, '/admin/users')
+      await visible(page.getByRole('button', { name: `Approve ${waiting}` }))
+      await shoot('admin-users')
+    }
+  })
+})
