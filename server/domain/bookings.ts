@@ -173,7 +173,7 @@ async function withFreshReference<T>(run: (reference: string) => Promise<T>): Pr
  * price is fixed now, total = unit price × quantity.
  */
 export async function createBooking(db: Db, userId: number, input: BookingCreateInput, now = new Date()): Promise<Booking> {
-  const id = await withFreshReference(reference => db.transaction().execute(async (trx) => {
+  const id = await withFreshReference(reference => writeTransaction(db, async (trx) => {
     await lockScreening(trx, input.screeningId)
     const s = await loadScreening(trx, input.screeningId, now)
     const wanted = 'seats' in input ? sortSeats(input.seats) : undefined
@@ -228,7 +228,7 @@ async function lockedForChange(trx: Db, userId: number, id: number) {
  */
 export async function changeBooking(db: Db, userId: number, id: number, patch: BookingPatchInput, now = new Date()): Promise<Booking | undefined> {
   let screeningId: number | undefined
-  await db.transaction().execute(async (trx) => {
+  await writeTransaction(db, async (trx) => {
     const b = await lockedForChange(trx, userId, id)
     screeningId = b.screening_id
     if (b.status !== 'confirmed') soldOut(b.screening_id, () => 'This booking is cancelled; book again instead')
@@ -268,7 +268,7 @@ export async function changeBooking(db: Db, userId: number, id: number, patch: B
  * (409) once the screening has started. Undefined for someone else's booking.
  */
 export async function cancelBooking(db: Db, userId: number, id: number, now = new Date()): Promise<{ booking: Booking, cancelledNow: boolean } | undefined> {
-  const cancelledNow = await db.transaction().execute(async (trx) => {
+  const cancelledNow = await writeTransaction(db, async (trx) => {
     const b = await lockedForChange(trx, userId, id)
     if (b.status === 'cancelled') return false
     const s = await trx.selectFrom('screenings').select('starts_at').where('id', '=', b.screening_id).executeTakeFirstOrThrow()
