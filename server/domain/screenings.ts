@@ -71,16 +71,23 @@ export async function listScreenings(db: Db, opts: { showId?: number, venueId?: 
 
 type Trx = Parameters<Parameters<ReturnType<Db['transaction']>['execute']>[0]>[0]
 
+/** "Sat 28 Nov, 21:00 (Asia/Kolkata)": an instant as the venue's clock shows it. */
+function venueTime(iso: string, timeZone: string): string {
+  const text = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso))
+  return `${text} (${timeZone})`
+}
+
 /** Refuses (409) a slot that overlaps another screening at the venue, turnover included. */
 async function assertVenueFree(trx: Trx, venueId: number, startsAt: string, endsAt: string, exceptId?: number) {
   let q = trx.selectFrom('screenings as s').innerJoin('shows as sh', 'sh.id', 's.show_id')
-    .select(['s.id', 's.starts_at', 'sh.name'])
+    .innerJoin('venues as v', 'v.id', 's.venue_id')
+    .select(['s.id', 's.starts_at', 'sh.name', 'v.timezone'])
     .where('s.venue_id', '=', venueId).where('s.cancelled_at', 'is', null)
     .where('s.starts_at', '<', endsAt).where('s.ends_at', '>', startsAt)
   if (exceptId) q = q.where('s.id', '!=', exceptId)
   const clash = await q.orderBy('s.starts_at').executeTakeFirst()
   if (clash)
-    throw conflict(`The venue is busy then: ${clash.name} starts at ${clash.starts_at} (screenings need ${TURNOVER_MINUTES} minutes between them)`, { conflictingScreeningId: clash.id })
+    throw conflict(`The venue is busy then: ${clash.name} starts at ${venueTime(clash.starts_at, clash.timezone)} (screenings need ${TURNOVER_MINUTES} minutes between them)`, { conflictingScreeningId: clash.id })
 }
 
 /**
@@ -186,10 +193,13 @@ export interface CancelledBooking {
  */
 export async function cancelScreening(db: Db, id: number, now = new Date()): Promise<CancelledBooking[] | undefined> {
   return db.transaction().execute(async (trx) => {
-    let q = trx.selectFrom('screenings').select('id').where('id', '=', id).where('cancelled_at', 'is', null)
+    let q = trx.selectFrom('screenings').select(['id', 'starts_at']).where('id', '=', id).where('cancelled_at', 'is', null)
     if (isPostgres(db)) q = q.forUpdate()
-    if (!await q.executeTakeFirst()) return undefined
+    const screening = await q.executeTakeFirst()
+    if (!screening) return undefined
     const bookings = await trx.selectFrom('bookings').select(['id', 'user_id', 'reference', 'status']).where('screening_id', '=', id).execute()
+    // A screening that has taken place keeps its bookings: they are history, not refunds.
+    if (bookings.length && new Date(screening.starts_at) <= now) throw conflict('This screening has already started; its bookings are kept')
     if (!bookings.length) {
       await trx.deleteFrom('screenings').where('id', '=', id).execute()
       return []

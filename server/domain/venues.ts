@@ -135,7 +135,7 @@ export async function deleteVenue(db: Db, id: number): Promise<boolean> {
     const screeningIds = trx.selectFrom('screenings').select('id').where('venue_id', '=', id)
     const booked = await trx.selectFrom('bookings').select(eb => eb.fn.countAll<number>().as('n'))
       .where('screening_id', 'in', screeningIds).where('status', '=', 'confirmed').executeTakeFirstOrThrow()
-    if (Number(booked.n) > 0) throw conflict(`This venue has ${booked.n} confirmed bookings; cancel its screenings first`, { bookings: Number(booked.n) })
+    if (Number(booked.n) > 0) throw conflict(`This venue has ${booked.n} confirmed booking${Number(booked.n) === 1 ? '' : 's'}, which are kept; it cannot be deleted while it has any`, { bookings: Number(booked.n) })
     await trx.deleteFrom('bookings').where('screening_id', 'in', screeningIds).execute()
     await trx.deleteFrom('screenings').where('venue_id', '=', id).execute()
     await trx.deleteFrom('venues').where('id', '=', id).execute()

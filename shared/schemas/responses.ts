@@ -1,7 +1,7 @@
 import { z } from 'zod'
 
 // Response shapes, for the OpenAPI document (the handlers' TypeScript types live in
-// shared/types/api.ts and are checked against these in tests/unit/openapi.test.ts).
+// shared/types/api.ts and are checked against these in tests/api/openapi.test.ts).
 
 const instant = z.string().describe('ISO 8601 UTC instant')
 const money = z.number().int().describe('Integer minor currency units')

@@ -379,6 +379,16 @@ describe('cancelScreening', () => {
     expect((await getBooking(db, a.id, x.id))!.seats).toEqual(x.seats)
     expect((await cancelBooking(db, a.id, x.id, NOW))!.cancelledNow).toBe(false)
   })
+
+  it('refuses to cancel a screening that has started when it has bookings: they are history', async () => {
+    const s = await screening()
+    const a = await user()
+    const x = await createBooking(db, a.id, { screeningId: s.id, quantity: 2 }, NOW)
+    const later = new Date(new Date(s.startsAt).getTime() + 60_000)
+    await expect(cancelScreening(db, s.id, later)).rejects.toMatchObject({ statusCode: 409 })
+    expect((await getBooking(db, a.id, x.id))!.status).toBe('confirmed')
+    expect(await seatsSold(s.id)).toBe(2)
+  })
 })
 
 describe('concurrent changes of one booking', () => {
