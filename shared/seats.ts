@@ -52,3 +52,11 @@ export function seatExists(label: string, capacity: number, seatsPerRow: number)
   if (row < 0 || seat.number > seatsPerRow) return false
   return row * seatsPerRow + seat.number <= capacity
 }
+
+/** Orders seat labels front row first, then by number: A2, A10, B1. */
+export function compareSeats(a: string, b: string): number {
+  const pa = parseSeat(a)
+  const pb = parseSeat(b)
+  if (!pa || !pb) return a.localeCompare(b)
+  return rowIndex(pa.row) - rowIndex(pb.row) || pa.number - pb.number
+}
