@@ -1,0 +1,468 @@
+import { mkdirSync, readFileSync } from 'node:fs'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core'
+import { launchBrowser } from '../helpers/browser'
+import { blankIcons, lowContrastText } from './a11y'
+import { ADMIN, createApprovedUser, login, startServer } from '../helpers/server'
+import type { TestServer } from '../helpers/server'
+
+// Booking in a real Chromium against the built production server: picking seats with the
+// keyboard, booking, the confirmation, My bookings, changing seats, cancelling, the CSV
+// export, logging in halfway through, and losing a seat to someone quicker. Pages are
+// driven through roles, labels and visible text, as a person (or a screen reader) would.
+
+const SHOTS = '/tmp/ticketshow-shots'
+const PRICE = 25_000 // minor units: ₹250.00 a seat
+
+let server: TestServer
+let browser: Browser
+let adminToken: string
+let contexts: BrowserContext[] = []
+/** Every URL any page asked for during the current test. */
+let requested: string[] = []
+let counter = 0
+
+function uniqueName(prefix: string): string {
+  return `${prefix}${Date.now().toString(36)}${counter++}`
+}
+
+interface TestScreening { id: number, show: string, venue: string }
+
+/**
+ * A screening of its own show at its own venue (so no two tests share seats), a few days
+ * ahead; `seatsPerRow` seats a row, rows A, B, …
+ */
+async function createScreening({ capacity = 48, seatsPerRow = 8 } = {}): Promise<TestScreening> {
+  const venueName = uniqueName('Hall ')
+  const venue = await server.request('POST', '/api/venues', { token: adminToken, body: { name: venueName, place: 'Pune', capacity, seatsPerRow, timezone: 'Asia/Kolkata' } })
+  expect(venue.status).toBe(201)
+  const showName = uniqueName('Film ')
+  const show = await server.request('POST', '/api/shows', { token: adminToken, body: { name: showName, tags: ['drama'], ticketPrice: PRICE, durationMinutes: 120 } })
+  expect(show.status).toBe(201)
+  const startsAt = new Date(Date.now() + 3 * 86_400_000)
+  startsAt.setUTCHours(13, 0, 0, 0)
+  const screening = await server.request('POST', '/api/screenings', { token: adminToken, body: { showId: show.body.id, venueId: venue.body.id, startsAt: startsAt.toISOString() } })
+  expect(screening.status).toBe(201)
+  return { id: screening.body.id, show: showName, venue: venueName }
+}
+
+/** A fresh browser context (its own cookies) whose every request is recorded. */
+async function newContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 }, acceptDownloads: true, ...options })
+  context.on('request', req => requested.push(req.url()))
+  contexts.push(context)
+  return context
+}
+
+async function newPage(options?: BrowserContextOptions): Promise<Page> {
+  return (await newContext(options)).newPage()
+}
+
+/** Opens a path and waits until Vue has hydrated it, so clicks and keys reach the app. */
+async function open(page: Page, path: string): Promise<void> {
+  await page.goto(path)
+  await hydrated(page)
+}
+
+async function hydrated(page: Page): Promise<void> {
+  await page.waitForFunction(() => (window as unknown as { useNuxtApp?: () => { isHydrating: boolean } }).useNuxtApp?.().isHydrating === false)
+}
+
+async function visible(locator: Locator): Promise<Locator> {
+  await locator.waitFor({ state: 'visible' })
+  return locator
+}
+
+function headerUsername(page: Page): Locator {
+  return page.getByRole('banner').getByTestId('header-username')
+}
+
+async function fillLogin(page: Page, username: string, password: string): Promise<void> {
+  await page.getByLabel('Username').fill(username)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Log in' }).click()
+}
+
+async function logInThroughForm(page: Page, username: string, password: string): Promise<void> {
+  await open(page, '/login')
+  await fillLogin(page, username, password)
+  await expect.poll(() => headerUsername(page).textContent(), { timeout: 10_000 }).toBe(username)
+}
+
+/** A seat of the picker by its accessible name: `seat(page, 'C', 5)` is "Row C, seat 5, …". */
+function seat(page: Page, row: string, number: number): Locator {
+  return page.getByRole('grid', { name: /^Seats/ }).getByRole('button', { name: new RegExp(`^Row ${row}, seat ${number}, `) })
+}
+
+async function seatName(page: Page, row: string, number: number): Promise<string | null> {
+  return seat(page, row, number).getAttribute('aria-label')
+}
+
+/** The accessible name of whatever has the keyboard focus. */
+function focused(page: Page): Promise<string> {
+  return page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent?.trim() ?? '')
+}
+
+/** Presses keys one after another, as a person would. */
+async function press(page: Page, ...keys: string[]): Promise<void> {
+  for (const key of keys) await page.keyboard.press(key)
+}
+
+/** Puts the keyboard just before the seat map (as if reading down to it) and tabs in. */
+async function tabIntoSeats(page: Page): Promise<void> {
+  await page.getByRole('heading', { name: /Pick your seats/ }).click()
+  await page.keyboard.press('Tab')
+  expect(await focused(page)).toMatch(/^Row [A-Z]+, seat \d+, (free|selected|taken)$/)
+}
+
+function summary(page: Page): Locator {
+  return page.getByRole('region', { name: /Your (new )?seats/ })
+}
+
+function bookButton(page: Page, name: 'Book' | 'Change seats' = 'Book'): Locator {
+  return summary(page).getByRole('button', { name })
+}
+
+beforeAll(async () => {
+  server = await startServer()
+  browser = await launchBrowser()
+  adminToken = await login(server, ADMIN.username, ADMIN.password)
+})
+
+afterEach(async () => {
+  const seen = requested
+  requested = []
+  await Promise.all(contexts.map(c => c.close()))
+  contexts = []
+  // Nothing is fetched from anywhere but the app itself: no web fonts, no icon API, no CDN.
+  const foreign = seen.filter(url => !url.startsWith(`${server.url}/`) && !url.startsWith('data:') && !url.startsWith('blob:'))
+  expect(foreign).toEqual([])
+  expect(seen.length).toBeGreaterThan(0)
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.stop()
+})
+
+describe('the seat picker', () => {
+  it('is one tab stop; arrow keys, Home and End move seat by seat, taken seats are reachable but cannot be picked', async () => {
+    const screening = await createScreening({ capacity: 20, seatsPerRow: 6 }) // rows A–C of 6, D of 2
+    const other = await createApprovedUser(server, adminToken, uniqueName('early'))
+    expect((await server.request('POST', '/api/bookings', { token: other.token, body: { screeningId: screening.id, seats: ['A2'] } })).status).toBe(201)
+
+    const page = await newPage()
+    await open(page, `/screenings/${screening.id}`)
+    await visible(page.getByRole('grid', { name: /^Seats/ }))
+    expect(await page.getByText('Screen', { exact: true }).count()).toBe(1)
+    expect(await page.getByRole('list', { name: 'Legend' }).innerText()).toMatch(/Free[\s\S]*Selected[\s\S]*Taken/)
+    // The keyboard hint is the grid's description (its id survived hydration).
+    const hint = await page.getByRole('grid').evaluate(grid => document.getElementById(grid.getAttribute('aria-describedby') ?? '')?.textContent?.trim())
+    expect(hint).toBe('Pick up to 10 seats. With a keyboard: arrow keys move, Space or Enter picks.')
+    // Every row is labelled at both ends.
+    for (const row of ['A', 'B', 'C', 'D']) expect(await page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: `Row ${row}` }) }).innerText()).toMatch(new RegExp(`^(Row\\s+)?${row}\\s[\\s\\S]*\\s${row}$`))
+
+    // The taken seat says so in its name, is aria-disabled, and shows a cross.
+    expect(await seatName(page, 'A', 2)).toBe('Row A, seat 2, taken')
+    expect(await seat(page, 'A', 2).getAttribute('aria-disabled')).toBe('true')
+    expect(await seat(page, 'A', 2).locator('.iconify').count()).toBe(1)
+
+    // Exactly one seat is in the tab order: the first free one.
+    expect(await page.getByRole('grid').locator('[tabindex="0"]').count()).toBe(1)
+    await tabIntoSeats(page)
+    expect(await focused(page)).toBe('Row A, seat 1, free')
+
+    // Right moves along the row without skipping the taken seat, and wraps to the next row.
+    await press(page, 'ArrowRight')
+    expect(await focused(page)).toBe('Row A, seat 2, taken')
+    await press(page, 'Space')
+    expect(await seatName(page, 'A', 2)).toBe('Row A, seat 2, taken')
+    await press(page, 'End')
+    expect(await focused(page)).toBe('Row A, seat 6, free')
+    await press(page, 'ArrowRight')
+    expect(await focused(page)).toBe('Row B, seat 1, free')
+    await press(page, 'ArrowLeft')
+    expect(await focused(page)).toBe('Row A, seat 6, free')
+    // Down keeps the seat number; in the short last row it stops at the nearest seat.
+    await press(page, 'ArrowDown', 'ArrowDown')
+    expect(await focused(page)).toBe('Row C, seat 6, free')
+    await press(page, 'ArrowDown')
+    expect(await focused(page)).toBe('Row D, seat 2, free')
+    await press(page, 'ArrowDown')
+    expect(await focused(page)).toBe('Row D, seat 2, free')
+    await press(page, 'ArrowUp', 'Home')
+    expect(await focused(page)).toBe('Row C, seat 1, free')
+    await press(page, 'Control+End')
+    expect(await focused(page)).toBe('Row D, seat 2, free')
+    await press(page, 'Control+Home')
+    expect(await focused(page)).toBe('Row A, seat 1, free')
+
+    // Space and Enter both toggle; the seat shows a check as well as its colour.
+    await press(page, 'ArrowDown', 'Space')
+    expect(await focused(page)).toBe('Row B, seat 1, selected')
+    expect(await seat(page, 'B', 1).locator('.iconify').count()).toBe(1)
+    await press(page, 'Enter')
+    expect(await focused(page)).toBe('Row B, seat 1, free')
+    await press(page, 'Enter')
+    expect(await page.getByRole('status').filter({ hasText: 'Row B, seat 1 selected. 1 seat chosen.' }).count()).toBe(1)
+
+    // Tab leaves the grid at once; Shift+Tab comes back to the seat last used.
+    await press(page, 'Tab')
+    expect(await focused(page)).not.toMatch(/^Row /)
+    await press(page, 'Shift+Tab')
+    expect(await focused(page)).toBe('Row B, seat 1, selected')
+  })
+
+  it('takes at most ten seats', async () => {
+    const screening = await createScreening({ capacity: 24, seatsPerRow: 12 })
+    const page = await newPage()
+    await open(page, `/screenings/${screening.id}`)
+    await tabIntoSeats(page)
+    for (let i = 0; i < 11; i++) await press(page, 'Space', 'ArrowRight')
+    expect(await seatName(page, 'A', 10)).toBe('Row A, seat 10, selected')
+    expect(await seatName(page, 'A', 11)).toBe('Row A, seat 11, free')
+    await visible(page.getByText('10 seats is the most for one booking'))
+    expect(await summary(page).getByTestId('summary-count').innerText()).toBe('10 seats')
+  })
+})
+
+describe('booking in the browser', () => {
+  it('a member picks two seats with the keyboard, books, finds it in My bookings, changes to three seats, cancels and exports the CSV', async () => {
+    const screening = await createScreening()
+    const member = await createApprovedUser(server, adminToken, uniqueName('member'))
+    const page = await newPage()
+    await logInThroughForm(page, member.username, member.password)
+
+    // Pick C4 and C5 without touching the mouse.
+    await open(page, `/screenings/${screening.id}`)
+    await visible(page.getByRole('heading', { level: 1, name: screening.show }))
+    expect(await bookButton(page).isDisabled()).toBe(true)
+    await tabIntoSeats(page)
+    expect(await focused(page)).toBe('Row A, seat 1, free')
+    await press(page, 'ArrowDown', 'ArrowDown', 'ArrowRight', 'ArrowRight', 'ArrowRight', 'Space', 'ArrowRight', 'Space')
+    expect(await focused(page)).toBe('Row C, seat 5, selected')
+    expect(await seatName(page, 'C', 4)).toBe('Row C, seat 4, selected')
+    await expect.poll(() => new URL(page.url()).searchParams.get('seats')).toBe('C4,C5')
+
+    // The summary counts them and prices them in rupees.
+    expect(await summary(page).getByTestId('summary-seats').innerText()).toBe('C4, C5')
+    expect(await summary(page).getByTestId('summary-count').innerText()).toBe('2 seats')
+    expect(await summary(page).getByTestId('summary-total').innerText()).toContain('₹500.00')
+
+    // Book: the button shows progress and a second press sends nothing more.
+    let posts = 0
+    page.on('request', (req) => {
+      if (req.method() === 'POST' && new URL(req.url()).pathname === '/api/bookings') posts++
+    })
+    await bookButton(page).click()
+    await bookButton(page).click({ timeout: 1000 }).catch(() => { /* already gone or disabled: that is the point */ })
+    await page.waitForURL(url => /^\/bookings\/\d+$/.test(url.pathname) && url.searchParams.get('new') === '1')
+    await hydrated(page)
+    expect(posts).toBe(1)
+    // Back on the screening page (say, with the Back button) the booked seats are not offered again.
+    await page.goBack()
+    await page.waitForURL(url => url.pathname === `/screenings/${screening.id}`)
+    expect(new URL(page.url()).searchParams.get('seats')).toBeNull()
+    await page.goForward()
+    await page.waitForURL(url => /^\/bookings\/\d+$/.test(url.pathname))
+
+    // The confirmation: banner, reference, seats, total, QR code.
+    await visible(page.getByText('You\'re booked!'))
+    const reference = (await page.getByTestId('booking-reference').innerText()).trim()
+    expect(reference).toMatch(/^[2-9A-Z]{8}$/)
+    expect(await page.getByTestId('booking-seats').innerText()).toBe('C4, C5')
+    expect(await page.getByTestId('booking-total').innerText()).toContain('₹500.00')
+    await visible(page.getByRole('img', { name: `QR code of booking ${reference}` }))
+    const bookingId = Number(new URL(page.url()).pathname.split('/').pop())
+    const stored = await server.request('GET', `/api/bookings/${bookingId}`, { token: member.token })
+    expect(stored.body).toMatchObject({ reference, seats: ['C4', 'C5'], quantity: 2, total: 2 * PRICE, status: 'confirmed' })
+
+    // My bookings lists it; "Change seats" opens the picker with its seats chosen.
+    await page.getByRole('link', { name: 'My bookings' }).click()
+    await page.waitForURL(url => url.pathname === '/bookings')
+    await hydrated(page)
+    const card = await visible(page.locator('div').filter({ hasText: `Ref ${reference}` }).filter({ has: page.getByRole('link', { name: `Change seats for ${screening.show}` }) }).last())
+    expect(await card.innerText()).toContain('C4, C5')
+    await card.getByRole('link', { name: `Change seats for ${screening.show}` }).click()
+    await page.waitForURL(url => url.pathname === `/screenings/${screening.id}` && url.searchParams.get('change') === String(bookingId))
+    await hydrated(page)
+    await visible(page.getByText(`Changing booking ${reference}`))
+    expect(await seatName(page, 'C', 4)).toBe('Row C, seat 4, selected')
+    expect(await seatName(page, 'C', 5)).toBe('Row C, seat 5, selected')
+    expect(await bookButton(page, 'Change seats').isDisabled()).toBe(true)
+    mkdirSync(SHOTS, { recursive: true })
+    await page.screenshot({ path: `${SHOTS}/seat-picker-change-light.png` })
+
+    // Add C6 by keyboard: the grid's tab stop is the first chosen seat.
+    await tabIntoSeats(page)
+    expect(await focused(page)).toBe('Row C, seat 4, selected')
+    await press(page, 'ArrowRight', 'ArrowRight', 'Space')
+    expect(await focused(page)).toBe('Row C, seat 6, selected')
+    expect(await summary(page).getByTestId('summary-total').innerText()).toContain('₹750.00')
+    await bookButton(page, 'Change seats').click()
+    await page.waitForURL(url => url.pathname === `/bookings/${bookingId}` && !url.search)
+    await hydrated(page)
+    await expect.poll(() => page.getByTestId('booking-seats').innerText()).toBe('C4, C5, C6')
+    expect(await page.getByTestId('booking-total').innerText()).toContain('₹750.00')
+
+    // Cancel it from My bookings, through the confirmation dialog.
+    await page.getByRole('link', { name: 'My bookings' }).click()
+    await page.waitForURL(url => url.pathname === '/bookings')
+    await hydrated(page)
+    await page.getByRole('button', { name: `Cancel booking ${reference}` }).click()
+    const dialog = await visible(page.getByRole('dialog', { name: 'Cancel this booking?' }))
+    expect(await dialog.innerText()).toContain('C4, C5, C6')
+    await dialog.getByRole('button', { name: 'Cancel booking' }).click()
+    await visible(page.getByRole('region', { name: /Notifications/ }).getByText('Booking cancelled'))
+    await dialog.waitFor({ state: 'detached' })
+    await expect.poll(async () => (await page.locator('div').filter({ hasText: `Ref ${reference}` }).last().innerText())).toContain('Cancelled')
+    expect((await server.request('GET', `/api/bookings/${bookingId}`, { token: member.token })).body.status).toBe('cancelled')
+
+    // Export the CSV and read the downloaded file.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ])
+    expect(download.suggestedFilename()).toMatch(/\.csv$/)
+    const csv = readFileSync((await download.path())!, 'utf8')
+    const line = csv.split(/\r?\n/).find(l => l.includes(reference))
+    expect(line).toBeDefined()
+    expect(line).toContain('cancelled')
+    expect(line).toContain(screening.show)
+  })
+
+  it('a visitor picks seats, is sent to log in, and comes back to the same seats', async () => {
+    const screening = await createScreening()
+    const member = await createApprovedUser(server, adminToken, uniqueName('visitor'))
+    const page = await newPage()
+    await open(page, `/screenings/${screening.id}`)
+    await visible(page.getByText('You will log in before booking; your seats stay chosen.'))
+    await seat(page, 'B', 3).click()
+    await seat(page, 'B', 4).click()
+    expect(await summary(page).getByTestId('summary-seats').innerText()).toBe('B3, B4')
+
+    await bookButton(page).click()
+    await page.waitForURL(url => url.pathname === '/login')
+    expect(new URL(page.url()).searchParams.get('redirect')).toBe(`/screenings/${screening.id}?seats=B3,B4`)
+    await hydrated(page)
+    await fillLogin(page, member.username, member.password)
+
+    await page.waitForURL(url => url.pathname === `/screenings/${screening.id}`)
+    await hydrated(page)
+    await expect.poll(() => headerUsername(page).textContent(), { timeout: 10_000 }).toBe(member.username)
+    expect(await seatName(page, 'B', 3)).toBe('Row B, seat 3, selected')
+    expect(await seatName(page, 'B', 4)).toBe('Row B, seat 4, selected')
+    expect(await summary(page).getByTestId('summary-seats').innerText()).toBe('B3, B4')
+
+    await bookButton(page).click()
+    await page.waitForURL(url => /^\/bookings\/\d+$/.test(url.pathname))
+    await hydrated(page)
+    expect(await page.getByTestId('booking-seats').innerText()).toBe('B3, B4')
+  })
+
+  it('when someone else books a chosen seat first, the page says which, marks it taken and keeps the other', async () => {
+    const screening = await createScreening()
+    const member = await createApprovedUser(server, adminToken, uniqueName('slow'))
+    const quick = await createApprovedUser(server, adminToken, uniqueName('quick'))
+    const page = await newPage()
+    await logInThroughForm(page, member.username, member.password)
+    await open(page, `/screenings/${screening.id}`)
+    await seat(page, 'D', 4).click()
+    await seat(page, 'D', 5).click()
+
+    // While the page is open, seats others book show up as taken without a reload.
+    expect((await server.request('POST', '/api/bookings', { token: quick.token, body: { screeningId: screening.id, seats: ['F1'] } })).status).toBe(201)
+    await expect.poll(() => seatName(page, 'F', 1), { timeout: 25_000, interval: 100 }).toBe('Row F, seat 1, taken')
+
+    // Just after that refresh, someone takes D5; this page does not know yet.
+    expect((await server.request('POST', '/api/bookings', { token: quick.token, body: { screeningId: screening.id, seats: ['D5'] } })).status).toBe(201)
+    expect(await seatName(page, 'D', 5)).toBe('Row D, seat 5, selected')
+    await bookButton(page).click()
+
+    const alert = await visible(summary(page).getByRole('alert'))
+    expect(await alert.innerText()).toContain('Someone else just booked seat D5')
+    expect(await seatName(page, 'D', 5)).toBe('Row D, seat 5, taken')
+    expect(await seat(page, 'D', 5).getAttribute('aria-disabled')).toBe('true')
+    expect(await seatName(page, 'D', 4)).toBe('Row D, seat 4, selected')
+    expect(await summary(page).getByTestId('summary-seats').innerText()).toBe('D4')
+    expect(new URL(page.url()).pathname).toBe(`/screenings/${screening.id}`)
+    expect(await lowContrastText(page)).toEqual([])
+    mkdirSync(SHOTS, { recursive: true })
+    await page.screenshot({ path: `${SHOTS}/seat-picker-taken-light.png` })
+
+    // The rest of the selection still books.
+    await bookButton(page).click()
+    await page.waitForURL(url => /^\/bookings\/\d+$/.test(url.pathname))
+    await hydrated(page)
+    expect(await page.getByTestId('booking-seats').innerText()).toBe('D4')
+  })
+})
+
+describe('the admin view of a screening\'s bookings', () => {
+  it('lists who booked which seats, with an empty state before anyone has', async () => {
+    const screening = await createScreening()
+    const page = await newPage()
+    await logInThroughForm(page, ADMIN.username, ADMIN.password)
+    await open(page, `/admin/bookings?screening=${screening.id}`)
+    await visible(page.getByRole('heading', { name: screening.show }))
+    await visible(page.getByText('No bookings yet'))
+
+    const member = await createApprovedUser(server, adminToken, uniqueName('guest'))
+    const booked = await server.request('POST', '/api/bookings', { token: member.token, body: { screeningId: screening.id, seats: ['E2', 'E3'] } })
+    expect(booked.status).toBe(201)
+    await page.reload()
+    await hydrated(page)
+    const row = await visible(page.getByRole('row').filter({ hasText: booked.body.reference }))
+    const text = await row.innerText()
+    for (const part of [member.username, `${member.username}@example.test`, 'E2, E3', '₹500.00', 'Confirmed']) expect(text).toContain(part)
+    expect(await page.getByText(screening.venue).count()).toBeGreaterThan(0)
+    expect(await page.getByRole('table', { name: /^Seats: 46 free, 2 taken/ }).count()).toBe(1)
+    expect(await blankIcons(page)).toEqual([])
+    expect(await lowContrastText(page)).toEqual([])
+    mkdirSync(SHOTS, { recursive: true })
+    await page.screenshot({ path: `${SHOTS}/admin-bookings-light.png`, fullPage: true })
+  })
+})
+
+describe('the look of the seat picker', () => {
+  it('renders with a selection on a desktop and a 390 px phone, in light and dark mode', async () => {
+    mkdirSync(SHOTS, { recursive: true })
+    const screening = await createScreening({ capacity: 180, seatsPerRow: 18 })
+    const other = await createApprovedUser(server, adminToken, uniqueName('crowd'))
+    expect((await server.request('POST', '/api/bookings', { token: other.token, body: { screeningId: screening.id, seats: ['E8', 'E9', 'E10', 'F9', 'F10', 'A1', 'J18'] } })).status).toBe(201)
+
+    for (const colorScheme of ['light', 'dark'] as const) {
+      for (const device of [
+        { name: 'desktop', viewport: { width: 1280, height: 900 } },
+        { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+      ]) {
+        const { name, ...options } = device
+        const page = await newPage({ colorScheme, ...options })
+        await open(page, `/screenings/${screening.id}?seats=G8,G9,G10`)
+        expect(await page.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(colorScheme === 'dark')
+        await visible(seat(page, 'G', 9))
+        await seat(page, 'G', 11).focus()
+        expect(await seatName(page, 'G', 9)).toBe('Row G, seat 9, selected')
+
+        const layout = await page.evaluate(() => {
+          const frame = document.querySelector('[aria-label^="Seat map"]')!
+          const seats = [...document.querySelectorAll('[data-seat]')].map(el => el.getBoundingClientRect())
+          return {
+            frameScrolls: frame.scrollWidth > frame.clientWidth,
+            pageScrolls: document.documentElement.scrollWidth > window.innerWidth,
+            smallest: Math.min(...seats.map(r => Math.min(r.width, r.height))),
+          }
+        })
+        expect(await blankIcons(page)).toEqual([])
+        expect(await lowContrastText(page)).toEqual([])
+        expect(layout.smallest).toBeGreaterThanOrEqual(24)
+        expect(layout.pageScrolls).toBe(false)
+        if (name === 'phone') expect(layout.frameScrolls).toBe(true)
+        await page.screenshot({ path: `${SHOTS}/seat-picker-${name}-${colorScheme}-full.png`, fullPage: true })
+        // What a person sees: the map under the heading, the summary stuck to the bottom.
+        await page.getByRole('heading', { name: /Pick your seats/ }).evaluate(el => el.scrollIntoView())
+        await page.screenshot({ path: `${SHOTS}/seat-picker-${name}-${colorScheme}.png` })
+      }
+    }
+  })
+})
