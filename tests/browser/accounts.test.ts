@@ -114,7 +114,7 @@ describe('accounts in the browser', () => {
     // The visitor registers and is told plainly that an admin has to approve the account.
     const visitor = await newPage()
     await open(visitor, '/')
-    await visitor.getByRole('link', { name: 'Create an account' }).click()
+    await visitor.getByRole('banner').getByRole('link', { name: 'Register' }).click()
     await visitor.waitForURL('**/register')
     await visible(visitor.getByRole('heading', { name: 'Create an account' }))
     await visitor.getByLabel('Username').fill(visitorName)
