@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { IdParamSchema, LoginSchema, RegisterSchema, UserListQuerySchema } from '#shared/schemas/account'
 import { ScreeningCreateSchema, ScreeningListQuerySchema, ScreeningPatchSchema, SearchQuerySchema, ShowCreateSchema, ShowListQuerySchema, ShowPatchSchema, VenueCreateSchema, VenueListQuerySchema, VenuePatchSchema } from '#shared/schemas/catalog'
+import { BookingCreateSchema, BookingListQuerySchema, BookingPatchSchema } from '#shared/schemas/booking'
 import * as R from '#shared/schemas/responses'
 
 type Who = 'anyone' | 'user' | 'approved user' | 'admin'
@@ -43,6 +44,15 @@ export const operations: Operation[] = [
   { method: 'get', path: '/api/screenings/{id}', tag: 'Screenings', summary: 'A screening with its seat map', who: 'anyone', ok: [200, 'The screening', R.ScreeningDetailResponse], errors: { 404: 'No such screening' } },
   { method: 'patch', path: '/api/screenings/{id}', tag: 'Screenings', summary: 'Move or reprice a screening', who: 'admin', body: ScreeningPatchSchema, ok: [200, 'The screening', R.ScreeningResponse], errors: { 400: 'Invalid input, in the past or already started', 404: 'No such screening', 409: 'Overlaps another screening' } },
   { method: 'delete', path: '/api/screenings/{id}', tag: 'Screenings', summary: 'Cancel a screening; its bookings are cancelled', who: 'admin', ok: [204, 'Cancelled'], errors: { 404: 'No such screening' } },
+  { method: 'get', path: '/api/bookings', tag: 'Bookings', summary: 'Your bookings, newest first', who: 'approved user', query: BookingListQuerySchema, ok: [200, 'A page of bookings', R.pageOf(R.BookingResponse)] },
+  { method: 'post', path: '/api/bookings', tag: 'Bookings', summary: 'Book seats: `quantity` picks the best free seats, `seats` books exactly those (1–10)', who: 'approved user', body: BookingCreateSchema, ok: [201, 'The booking', R.BookingResponse], errors: { 404: 'No such screening', 409: 'The seats cannot be had (data.seatsLeft; data.taken names seats someone else booked), or the screening has started' } },
+  { method: 'get', path: '/api/bookings/{id}', tag: 'Bookings', summary: 'One of your bookings', who: 'approved user', ok: [200, 'The booking', R.BookingResponse], errors: { 404: 'No such booking of yours' } },
+  { method: 'patch', path: '/api/bookings/{id}', tag: 'Bookings', summary: 'Change the quantity or the seats, atomically (the old seats are kept if the new ones cannot be had)', who: 'approved user', body: BookingPatchSchema, ok: [200, 'The booking', R.BookingResponse], errors: { 404: 'No such booking of yours', 409: 'The seats cannot be had, the booking is cancelled, or the screening has started' } },
+  { method: 'delete', path: '/api/bookings/{id}', tag: 'Bookings', summary: 'Cancel a booking (frees its seats once, however often it is called)', who: 'approved user', ok: [200, 'The cancelled booking', R.BookingResponse], errors: { 404: 'No such booking of yours', 409: 'The screening has started' } },
+  { method: 'get', path: '/api/bookings/export.csv', tag: 'Bookings', summary: 'Your bookings as a CSV download (formula-escaped)', who: 'approved user', ok: [200, 'text/csv attachment'] },
+  { method: 'get', path: '/api/bookings/{id}/ticket.ics', tag: 'Bookings', summary: 'A calendar event for the booking', who: 'approved user', ok: [200, 'text/calendar attachment'], errors: { 404: 'No such booking of yours' } },
+  { method: 'get', path: '/api/screenings/{id}/bookings', tag: 'Screenings', summary: 'Who booked which seats', who: 'admin', ok: [200, 'The bookings, newest first', R.pageOf(R.ScreeningBookingResponse)], errors: { 404: 'No such screening' } },
+  { method: 'get', path: '/api/admin/stats', tag: 'Admin', summary: 'Sales at a glance: tickets per day (30 days), revenue and occupancy per show, pending users', who: 'admin', ok: [200, 'The figures', R.StatsResponse] },
   { method: 'get', path: '/api/search', tag: 'Search', summary: 'Top shows and venues for the header search', who: 'anyone', query: SearchQuerySchema, ok: [200, 'Matches', R.SearchResponse] },
   { method: 'get', path: '/api/filters', tag: 'Search', summary: 'Cities and tags to filter by', who: 'anyone', ok: [200, 'Filters', R.FiltersResponse] },
   { method: 'post', path: '/api/admin/tasks/{name}', tag: 'Admin', summary: 'Run a task now (e.g. db:seed)', who: 'admin', ok: [200, 'What the task returned', z.object({ result: z.unknown() })], errors: { 404: 'No such task' } },

@@ -34,3 +34,22 @@ export const ErrorResponse = z.object({
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() })
 }
+
+export const BookingResponse = z.object({
+  id: z.number().int(), reference: z.string(), status: z.enum(['confirmed', 'cancelled']), quantity: z.number().int(), seats: z.array(z.string()),
+  unitPrice: money, total: money, createdAt: instant, updatedAt: instant,
+  screening: z.object({
+    id: z.number().int(), startsAt: instant,
+    show: z.object({ id: z.number().int(), name: z.string(), posterUrl: z.string().nullable() }),
+    venue: VenueRef,
+  }),
+})
+export const ScreeningBookingResponse = z.object({
+  id: z.number().int(), reference: z.string(), status: z.enum(['confirmed', 'cancelled']), quantity: z.number().int(), seats: z.array(z.string()),
+  total: money, createdAt: instant, user: z.object({ id: z.number().int(), username: z.string(), email: z.string() }),
+})
+export const StatsResponse = z.object({
+  totals: z.object({ tickets: z.number().int(), revenue: money, bookings: z.number().int(), upcomingScreenings: z.number().int(), pendingUsers: z.number().int() }),
+  ticketsPerDay: z.array(z.object({ date: z.string(), tickets: z.number().int(), revenue: money })),
+  shows: z.array(z.object({ id: z.number().int(), name: z.string(), tickets: z.number().int(), revenue: money, capacity: z.number().int(), occupancy: z.number() })),
+})

@@ -311,14 +311,14 @@ describe('the catalogue in the browser', () => {
     await visible(details.getByText('40 of 40 seats left'))
     await visible(visitor.getByText(`Times are local to the venue (${TIMEZONE}).`))
 
-    const seats = await visible(visitor.getByRole('table', { name: 'Seats: 40 free, 0 taken. Row A is nearest the screen.' }))
+    // The seat map is the picker: a grid of seat buttons, Row A nearest the screen.
+    const seats = await visible(visitor.getByRole('grid', { name: 'Seats. Row A is nearest the screen.' }))
     const seatRows = seats.getByRole('row')
     expect(await seatRows.count()).toBe(4)
     const rowNames = await seatRows.getByRole('rowheader').allInnerTexts()
     expect(rowNames.map(name => name.replace(/\s+/g, ' '))).toEqual(['Row A', 'Row B', 'Row C', 'Row D'])
-    const rowA = seatRows.filter({ has: visitor.getByRole('rowheader', { name: 'Row A' }) })
-    await visible(rowA.getByRole('cell', { name: 'Seat 1, free' }))
-    expect(await rowA.getByRole('cell').count()).toBe(10)
+    await visible(seats.getByRole('button', { name: 'Row A, seat 1, free' }))
+    expect(await seats.getByRole('button', { name: /^Row A, seat \d+, free$/ }).count()).toBe(10)
   })
 
   it('a show that does not exist answers the 404 page', async () => {
