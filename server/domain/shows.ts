@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { ExpressionBuilder } from 'kysely'
+import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely'
 import type { Db } from '../db'
 import type { Database, ShowRow } from '../db/schema'
 import type { ShowCreateInput, ShowListQuery, ShowPatchInput } from '#shared/schemas/catalog'
@@ -61,15 +61,22 @@ export async function getShow(db: Db, id: number): Promise<Show | undefined> {
 type ShowFilter = Pick<ShowListQuery, 'city' | 'date'> & { upcomingFrom?: string }
 
 /** The screenings of the outer `shows` row that pass the filter (not cancelled). */
-function matchingScreenings(eb: ExpressionBuilder<Database, 'shows'>, f: ShowFilter) {
-  let s = eb.selectFrom('screenings as s').whereRef('s.show_id', '=', 'shows.id').where('s.cancelled_at', 'is', null)
+/** Narrows a query on `screenings as s` to the filter: not cancelled, upcoming, that day, in that city. */
+function whereScreening<Q extends SelectQueryBuilder<Database & { s: Database['screenings'] }, 's', object>>(q: Q, f: ShowFilter): Q {
+  let s = q.where('s.cancelled_at', 'is', null)
   if (f.upcomingFrom) s = s.where('s.starts_at', '>', f.upcomingFrom)
   if (f.date) s = s.where('s.local_date', '=', f.date)
   if (f.city) {
+    // The city's venues, found once by the subquery, then an indexed IN on venue_id.
     const city = f.city.toLowerCase()
-    s = s.where(e => e.exists(e.selectFrom('venues as v').select(sql`1`.as('one')).whereRef('v.id', '=', 's.venue_id').where(sql`lower(v.place)`, '=', city)))
+    s = s.where('s.venue_id', 'in', eb => eb.selectFrom('venues').select('venues.id').where(sql`lower(venues.place)`, '=', city))
   }
-  return s
+  return s as Q
+}
+
+/** The screenings of the outer `shows` row that pass the filter (correlated: for per-show values). */
+function matchingScreenings(eb: ExpressionBuilder<Database, 'shows'>, f: ShowFilter) {
+  return whereScreening(eb.selectFrom('screenings as s').whereRef('s.show_id', '=', 'shows.id'), f)
 }
 
 /**
@@ -84,7 +91,13 @@ export async function listShows(db: Db, query: ShowListQuery, opts: { isAdmin?: 
   const needsScreening = !all || Boolean(query.city || query.date)
 
   let q = db.selectFrom('shows')
-  if (needsScreening) q = q.where(eb => eb.exists(matchingScreenings(eb, filter).select(sql`1`.as('one'))))
+  if (needsScreening) {
+    // With a city or a date the matching screenings are few and indexed: find their shows
+    // once. Without, the text filter is the selective part, so probe per matching show.
+    q = query.city || query.date
+      ? q.where('shows.id', 'in', whereScreening(db.selectFrom('screenings as s'), filter).select('s.show_id'))
+      : q.where(eb => eb.exists(matchingScreenings(eb, filter).select(sql`1`.as('one'))))
+  }
   if (query.q) {
     const text = query.q
     q = q.where(eb => eb.or([containsText('shows.name', text), containsText('shows.description', text)]))
