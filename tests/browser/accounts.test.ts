@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core'
-import { launchBrowser } from '../helpers/browser'
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
+import { headerUsername, hydrated, launchBrowser, open, visible } from '../helpers/browser'
 import { blankIcons, danglingLabels, lowContrastText } from './a11y'
 import { ADMIN, createApprovedUser, login, startServer } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
@@ -36,26 +36,6 @@ async function newContext(options: BrowserContextOptions = {}): Promise<BrowserC
 
 async function newPage(options?: BrowserContextOptions): Promise<Page> {
   return (await newContext(options)).newPage()
-}
-
-/** Opens a path and waits until Vue has hydrated it, so clicks and typing reach the app. */
-async function open(page: Page, path: string): Promise<void> {
-  await page.goto(path)
-  await hydrated(page)
-}
-
-async function hydrated(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window as unknown as { useNuxtApp?: () => { isHydrating: boolean } }).useNuxtApp?.().isHydrating === false)
-}
-
-async function visible(locator: Locator): Promise<Locator> {
-  await locator.waitFor({ state: 'visible' })
-  return locator
-}
-
-/** The username in the header's account menu (absent while nobody is logged in). */
-function headerUsername(page: Page): Locator {
-  return page.getByRole('banner').getByTestId('header-username')
 }
 
 async function fillLogin(page: Page, username: string, password: string): Promise<void> {

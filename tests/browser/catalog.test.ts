@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
-import { launchBrowser } from '../helpers/browser'
+import { hydrated, launchBrowser, open, visible } from '../helpers/browser'
 import { ADMIN, login, startServer } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
 
@@ -55,21 +55,6 @@ async function newPage(): Promise<Page> {
   context.on('request', req => requested.push(req.url()))
   contexts.push(context)
   return context.newPage()
-}
-
-/** Opens a path and waits until Vue has hydrated it, so clicks and typing reach the app. */
-async function open(page: Page, path: string): Promise<void> {
-  await page.goto(path)
-  await hydrated(page)
-}
-
-async function hydrated(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window as unknown as { useNuxtApp?: () => { isHydrating: boolean } }).useNuxtApp?.().isHydrating === false)
-}
-
-async function visible(locator: Locator): Promise<Locator> {
-  await locator.waitFor({ state: 'visible' })
-  return locator
 }
 
 /** Logs in through the /login form and waits until the header greets the user. */
