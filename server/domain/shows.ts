@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely'
 import type { Db } from '../db'
+import { isPostgres } from '../db'
 import type { Database, ShowRow } from '../db/schema'
 import type { ShowCreateInput, ShowListQuery, ShowPatchInput } from '#shared/schemas/catalog'
 import type { Page, Show, ShowDetail, ShowListItem, VenueRef } from '#shared/types/api'
@@ -100,7 +101,10 @@ export async function listShows(db: Db, query: ShowListQuery, opts: { isAdmin?: 
   }
   if (query.q) {
     const text = query.q
-    q = q.where(eb => eb.or([containsText('shows.name', text), containsText('shows.description', text)]))
+    // SQLite: the trigram FTS index (3+ characters); PostgreSQL's trigram indexes serve LIKE.
+    q = !isPostgres(db) && [...text].length >= 3
+      ? q.where('shows.id', 'in', sql<number>`(select rowid from shows_search where shows_search match ${`"${text.replace(/"/g, '""')}"`})`)
+      : q.where(eb => eb.or([containsText('shows.name', text), containsText('shows.description', text)]))
   }
   if (query.tag) {
     const tag = query.tag

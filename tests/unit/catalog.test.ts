@@ -352,6 +352,19 @@ describe('listShows', () => {
     expect(names(page).sort()).toEqual([quiet, `The ${t.toUpperCase()} Affair`].sort())
   })
 
+  it('keeps the text search in step when a show is renamed, and finds short text too', async () => {
+    const t = tok()
+    const { show } = await scheduledShow({ name: `Before ${t}`, description: 'Plain' })
+    expect(names(await shows({ q: `before ${t}` }))).toEqual([`Before ${t}`])
+    await updateShow(db, show.id, { name: `After ${t}`, description: `Now with ${t}xy` }, NOW)
+    expect(names(await shows({ q: `before ${t}` }))).toEqual([])
+    expect(names(await shows({ q: `after ${t}` }))).toEqual([`After ${t}`])
+    expect(names(await shows({ q: `${t}XY` }))).toEqual([`After ${t}`])
+    // Fewer than three characters: still a substring search.
+    expect(names(await shows({ q: 'aft' })).length).toBeGreaterThan(0)
+    expect((await shows({ q: 'fT' })).items.map(i => i.name)).toContain(`After ${t}`)
+  })
+
   it('treats % and _ in the text literally', async () => {
     const t = tok()
     await scheduledShow({ name: `${t} 100% Live` })

@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely'
 import * as m0001 from './0001_init'
 import * as m0002 from './0002_screening_local_date'
 import * as m0003 from './0003_booking_seat_labels'
+import * as m0004 from './0004_show_text_search'
 
 // A bundled server cannot read a folder, so migrations are listed here by hand.
 const migrations: Record<string, Migration> = {
   '0001_init': m0001,
   '0002_screening_local_date': m0002,
   '0003_booking_seat_labels': m0003,
+  '0004_show_text_search': m0004,
 }
 
 export const migrationProvider: MigrationProvider = {
