@@ -15,7 +15,9 @@ export const freePort = () => new Promise((resolve) => {
 /** Starts `.output/server/index.mjs` on a free port and waits for /api/health. */
 export async function startApp(dataDir, env = {}) {
   const port = await freePort()
-  const child = spawn(process.execPath, [join(root, '.output/server/index.mjs')], {
+  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profile the server itself.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const child = spawn(process.execPath, [...nodeArgs, join(root, '.output/server/index.mjs')], {
     env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), NUXT_DATA_DIR: dataDir, NUXT_DATABASE_URL: '', NUXT_ADMIN_PASSWORD: 'bench-admin-password', NUXT_SCHEDULER: 'off', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   })

@@ -53,7 +53,36 @@ export function openDb(url: string, dataDir = '.data'): { db: Db, dialect: Diale
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite' }
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }), dialect: 'sqlite' }
+}
+
+/**
+ * Kysely prepares every query anew; preparing costs more than running a small query, so
+ * keep the prepared statements of recent SQL texts (bounded, oldest dropped first).
+ * Safe because Kysely runs one statement at a time on this connection and never streams.
+ */
+function withStatementCache(sqlite: SQLite.Database, max = 500): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>()
+  return new Proxy(sqlite, {
+    get(target, prop) {
+      if (prop !== 'prepare') {
+        const value = Reflect.get(target, prop, target)
+        return typeof value === 'function' ? value.bind(target) : value
+      }
+      return (source: string) => {
+        let stmt = cache.get(source)
+        if (stmt) {
+          cache.delete(source)
+        }
+        else {
+          stmt = target.prepare(source)
+          if (cache.size >= max) cache.delete(cache.keys().next().value!)
+        }
+        cache.set(source, stmt)
+        return stmt
+      }
+    },
+  })
 }
 
 /** Applies every pending migration; throws on the first that fails (it is rolled back). */

@@ -2,9 +2,20 @@ import { seatRows } from '#shared/seats'
 
 interface Place { label: string, row: number, pos: number }
 
-function layout(capacity: number, seatsPerRow: number): { rows: Place[][], mid: number, centre: number } {
-  const rows = seatRows(capacity, seatsPerRow).map((r, row) => r.seats.map((label, pos) => ({ label, row, pos })))
-  return { rows, mid: (rows.length - 1) / 2, centre: (seatsPerRow - 1) / 2 }
+type Layout = { rows: Place[][], mid: number, centre: number }
+const layouts = new Map<string, Layout>()
+
+/** A venue layout, built once per shape (venues are few; a booking is on the hot path). */
+function layout(capacity: number, seatsPerRow: number): Layout {
+  const key = `${capacity}/${seatsPerRow}`
+  let found = layouts.get(key)
+  if (!found) {
+    const rows = seatRows(capacity, seatsPerRow).map((r, row) => r.seats.map((label, pos) => Object.freeze({ label, row, pos })))
+    found = { rows, mid: (rows.length - 1) / 2, centre: (seatsPerRow - 1) / 2 }
+    if (layouts.size > 1000) layouts.clear()
+    layouts.set(key, found)
+  }
+  return found
 }
 
 /**
