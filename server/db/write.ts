@@ -24,12 +24,15 @@ class GroupCommitter {
   run<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ run: fn, resolve: resolve as (v: unknown) => void, reject })
-      if (!this.running) void this.drain()
+      if (!this.running) {
+        this.running = true
+        // Let the requests already received reach the queue first: one fsync for more of them.
+        setImmediate(() => void this.drain())
+      }
     })
   }
 
   private async drain() {
-    this.running = true
     try {
       while (this.queue.length) await this.commitBatch(this.queue.splice(0, MAX_BATCH))
     }

@@ -144,8 +144,8 @@ async function lockScreening(trx: Db, screeningId: number): Promise<void> {
 }
 
 async function loadScreening(trx: Db, screeningId: number, now: Date) {
-  const s = await trx.selectFrom('screenings as s').innerJoin('venues as v', 'v.id', 's.venue_id')
-    .select(['s.id', 's.starts_at', 's.price', 's.capacity', 'v.seats_per_row'])
+  const s = await trx.selectFrom('screenings as s').innerJoin('venues as v', 'v.id', 's.venue_id').innerJoin('shows as sh', 'sh.id', 's.show_id')
+    .select(['s.id', 's.starts_at', 's.price', 's.capacity', 'v.seats_per_row', 'v.id as venue_id', 'v.name as venue_name', 'v.place', 'v.timezone', 'sh.id as show_id', 'sh.name as show_name', 'sh.poster_key'])
     .where('s.id', '=', screeningId).where('s.cancelled_at', 'is', null).executeTakeFirst()
   if (!s) throw notFound('No such screening')
   if (new Date(s.starts_at) <= now) throw conflict('This screening has already started: bookings can no longer be made or changed', { seatsLeft: 0 })
@@ -173,7 +173,8 @@ async function withFreshReference<T>(run: (reference: string) => Promise<T>): Pr
  * price is fixed now, total = unit price × quantity.
  */
 export async function createBooking(db: Db, userId: number, input: BookingCreateInput, now = new Date()): Promise<Booking> {
-  const id = await withFreshReference(reference => writeTransaction(db, async (trx) => {
+  // Answered from what the transaction read and wrote: no second read on the hot path.
+  return withFreshReference(reference => writeTransaction(db, async (trx): Promise<Booking> => {
     await lockScreening(trx, input.screeningId)
     const s = await loadScreening(trx, input.screeningId, now)
     const wanted = 'seats' in input ? sortSeats(input.seats) : undefined
@@ -203,9 +204,24 @@ export async function createBooking(db: Db, userId: number, input: BookingCreate
       updated_at: nowIso,
     }).returning('id').executeTakeFirstOrThrow()
     await trx.insertInto('booking_seats').values(seats.map(seat => ({ screening_id: s.id, seat, booking_id: row.id }))).execute()
-    return row.id
+    return {
+      id: row.id,
+      reference,
+      status: 'confirmed',
+      quantity: n,
+      seats,
+      unitPrice: s.price,
+      total: s.price * n,
+      createdAt: nowIso,
+      updatedAt: nowIso,
+      screening: {
+        id: s.id,
+        startsAt: s.starts_at,
+        show: { id: s.show_id, name: s.show_name, posterUrl: posterUrls(s.poster_key).posterUrl },
+        venue: { id: s.venue_id, name: s.venue_name, place: s.place, timezone: s.timezone },
+      },
+    }
   })).catch(err => asConflict(db, err, input.screeningId))
-  return (await getBooking(db, userId, id))!
 }
 
 async function ownedForChange(trx: Db, userId: number, id: number) {

@@ -127,6 +127,8 @@ describe('createBooking', () => {
     expect(b.quantity).toBe(3)
     expect(b.total).toBe(1500)
     expect(await takenSeats(s.id)).toEqual(['A2', 'B1', 'B10'])
+    // What the booking call answers is exactly what reading it back gives.
+    expect(await getBooking(db, u.id, b.id)).toEqual(b)
   })
 
   it('fixes the unit price at booking time: a later price change does not touch it, total = unit price × quantity', async () => {
