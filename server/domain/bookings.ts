@@ -5,6 +5,7 @@ import { isPostgres } from '../db'
 import { isUniqueViolation } from '../db/errors'
 import { writeTransaction } from '../db/write'
 import { seatExists } from '#shared/seats'
+import { utcToZonedLocal } from '#shared/time'
 import type { BookingCreateInput, BookingPatchInput } from '#shared/schemas/booking'
 import type { Booking, Page, ScreeningBooking } from '#shared/types/api'
 import { badRequest, conflict, notFound } from './http-errors'
@@ -323,10 +324,10 @@ export async function listScreeningBookings(db: Db, screeningId: number): Promis
   }))
 }
 
-function wallClock(iso: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(iso))
-  const get = (t: string) => parts.find(p => p.type === t)!.value
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`
+/** "2026-12-01 18:30": an instant as the venue's clock shows it. */
+function venueClock(iso: string, timeZone: string): string {
+  const { date, time } = utcToZonedLocal(iso, timeZone)
+  return `${date} ${time}`
 }
 
 /**
@@ -339,7 +340,7 @@ export async function bookingsCsv(db: Db, userId: number, currency: string): Pro
   const major = (minor: number) => (minor / 10 ** digits).toFixed(digits)
   return Papa.unparse({
     fields: ['Reference', 'Show', 'Venue', 'Place', 'Starts (venue time)', 'Timezone', 'Seats', 'Quantity', 'Unit price', 'Total', 'Currency', 'Status', 'Booked at (UTC)'],
-    data: rows.map(r => [r.reference, r.show_name, r.venue_name, r.place, wallClock(r.starts_at, r.timezone), r.timezone, splitSeats(r.seats).join(' '), r.quantity, major(r.unit_price), major(r.total), currency, r.status, r.created_at]),
+    data: rows.map(r => [r.reference, r.show_name, r.venue_name, r.place, venueClock(r.starts_at, r.timezone), r.timezone, splitSeats(r.seats).join(' '), r.quantity, major(r.unit_price), major(r.total), currency, r.status, r.created_at]),
   }, { escapeFormulae: true, newline: '\r\n' })
 }
 

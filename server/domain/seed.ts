@@ -1,6 +1,7 @@
 import sharp from 'sharp'
 import type { Storage } from 'unstorage'
 import type { Db } from '../db'
+import { zonedLocalToUtc } from '#shared/time'
 import { renderPoster, storePoster } from './posters'
 import { createScreening } from './screenings'
 import { createShow, setPosterKey } from './shows'
@@ -80,15 +81,6 @@ export function demoPosterSvg(title: string, index: number): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="900"><defs><linearGradient id="g" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${from}"/><stop offset="1" stop-color="${to}"/></linearGradient></defs><rect width="600" height="900" fill="url(#g)"/>${shapes}${text}</svg>`
 }
 
-/** The UTC instant of a wall-clock time on a date in a timezone. */
-function zonedInstant(date: string, time: string, timeZone: string): Date {
-  const guess = new Date(`${date}T${time}:00Z`)
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(guess)
-  const get = (t: string) => Number(parts.find(p => p.type === t)!.value)
-  const shown = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'))
-  return new Date(guess.getTime() - (shown - guess.getTime()))
-}
-
 /**
  * Fills an EMPTY database with a demo catalogue: 8 venues in 4 cities, 30 shows with tags,
  * ratings and generated posters, and screenings over the next 14 days. A database that
@@ -123,7 +115,7 @@ export async function seedDemo(db: Db, posters: Storage, opts: { timezone: strin
     const date = new Date(now.getTime() + day * 86_400_000).toISOString().slice(0, 10)
     for (const venue of venues) {
       for (const slot of SLOTS) {
-        const startsAt = zonedInstant(date, slot, venue.timezone)
+        const startsAt = new Date(zonedLocalToUtc(date, slot, venue.timezone))
         if (startsAt <= now) continue
         const show = shows[Math.floor(rnd() * shows.length)]!
         await createScreening(db, { showId: show.id, venueId: venue.id, startsAt: startsAt.toISOString() }, now)
