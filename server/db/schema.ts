@@ -98,6 +98,13 @@ export interface OutboxTable {
   sent_at: string | null
   last_error: string | null
   created_at: string
+  /** JSON object of extra headers, e.g. List-Unsubscribe. */
+  headers: string | null
+  /** JSON array of MailAttachment (content base64). */
+  attachments: string | null
+  user_id: number | null
+  /** A sender's lease on a 'sending' row; past it, the row may be claimed again. */
+  locked_until: string | null
 }
 
 export interface RevokedTokensTable {
