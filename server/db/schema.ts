@@ -40,6 +40,9 @@ export interface ShowsTable {
   ticket_price: number
   poster_key: string | null
   created_at: string
+  /** Start of the show's next upcoming live screening, kept by domain/showtimes.ts. */
+  next_starts_at: string | null
+  next_screening_id: number | null
 }
 
 export interface ShowTagsTable {

@@ -5,6 +5,7 @@ import type { ScreeningCreateInput, ScreeningPatchInput } from '#shared/schemas/
 import type { Page, Screening, ScreeningDetail } from '#shared/types/api'
 import { badRequest, conflict } from './http-errors'
 import { posterUrls } from './shows'
+import { refreshShowtimes } from './showtimes'
 import { localDate } from './text'
 
 /** Minutes a venue needs between the end of one screening and the start of the next. */
@@ -150,6 +151,7 @@ export async function createScreening(db: Db, input: ScreeningCreateInput, now =
       price: input.price ?? show.ticket_price,
       capacity: venue.capacity,
     }).returning('id').executeTakeFirstOrThrow()
+    await refreshShowtimes(trx, [show.id], now)
     return row.id
   })
   return (await getScreening(db, id))!
@@ -175,6 +177,7 @@ export async function updateScreening(db: Db, id: number, patch: ScreeningPatchI
       Object.assign(changes, { starts_at: startsAt.toISOString(), ends_at: endsAt.toISOString(), local_date: localDate(startsAt, venue.timezone) })
     }
     await trx.updateTable('screenings').set(changes).where('id', '=', id).execute()
+    if (changes.starts_at) await refreshShowtimes(trx, [current.show_id], now)
     return true
   })
   return found ? getScreening(db, id) : undefined
@@ -193,7 +196,7 @@ export interface CancelledBooking {
  */
 export async function cancelScreening(db: Db, id: number, now = new Date()): Promise<CancelledBooking[] | undefined> {
   return db.transaction().execute(async (trx) => {
-    let q = trx.selectFrom('screenings').select(['id', 'starts_at']).where('id', '=', id).where('cancelled_at', 'is', null)
+    let q = trx.selectFrom('screenings').select(['id', 'show_id', 'starts_at']).where('id', '=', id).where('cancelled_at', 'is', null)
     if (isPostgres(db)) q = q.forUpdate()
     const screening = await q.executeTakeFirst()
     if (!screening) return undefined
@@ -202,6 +205,7 @@ export async function cancelScreening(db: Db, id: number, now = new Date()): Pro
     if (bookings.length && new Date(screening.starts_at) <= now) throw conflict('This screening has already started; its bookings are kept')
     if (!bookings.length) {
       await trx.deleteFrom('screenings').where('id', '=', id).execute()
+      await refreshShowtimes(trx, [screening.show_id], now)
       return []
     }
     const confirmed = bookings.filter(b => b.status === 'confirmed')
@@ -212,6 +216,7 @@ export async function cancelScreening(db: Db, id: number, now = new Date()): Pro
     }
     await trx.deleteFrom('booking_seats').where('screening_id', '=', id).execute()
     await trx.updateTable('screenings').set({ cancelled_at: nowIso, seats_sold: 0 }).where('id', '=', id).execute()
+    await refreshShowtimes(trx, [screening.show_id], now)
     return confirmed.map(b => ({ id: b.id, userId: b.user_id, reference: b.reference }))
   })
 }

@@ -7,6 +7,7 @@ import type { ShowCreateInput, ShowListQuery, ShowPatchInput } from '#shared/sch
 import type { Page, Show, ShowDetail, ShowListItem, VenueRef } from '#shared/types/api'
 import { conflict } from './http-errors'
 import { retimeScreenings } from './screenings'
+import { refreshStartedShowtimes } from './showtimes'
 import { containsText } from './text'
 
 export const DEFAULT_DURATION_MINUTES = 120
@@ -86,18 +87,21 @@ function matchingScreenings(eb: ExpressionBuilder<Database, 'shows'>, f: ShowFil
  * for all. Ordered by next showtime (admins asking for all: newest first), with a total.
  */
 export async function listShows(db: Db, query: ShowListQuery, opts: { isAdmin?: boolean, now?: Date } = {}): Promise<Page<ShowListItem>> {
-  const nowIso = (opts.now ?? new Date()).toISOString()
+  const now = opts.now ?? new Date()
+  const nowIso = now.toISOString()
   const all = Boolean(query.all && opts.isAdmin)
   const filter: ShowFilter = { city: query.city, date: query.date, upcomingFrom: all ? undefined : nowIso }
-  const needsScreening = !all || Boolean(query.city || query.date)
+  const byPlaceOrDay = Boolean(query.city || query.date)
 
   let q = db.selectFrom('shows')
-  if (needsScreening) {
-    // With a city or a date the matching screenings are few and indexed: find their shows
-    // once. Without, the text filter is the selective part, so probe per matching show.
-    q = query.city || query.date
-      ? q.where('shows.id', 'in', whereScreening(db.selectFrom('screenings as s'), filter).select('s.show_id'))
-      : q.where(eb => eb.exists(matchingScreenings(eb, filter).select(sql`1`.as('one'))))
+  if (byPlaceOrDay) {
+    // The matching screenings are few and indexed: find their shows once.
+    q = q.where('shows.id', 'in', whereScreening(db.selectFrom('screenings as s'), filter).select('s.show_id'))
+  }
+  else {
+    // Each show's next screening is kept on its row; move on those that have started.
+    await refreshStartedShowtimes(db, now)
+    if (!all) q = q.where('shows.next_starts_at', '>', nowIso)
   }
   if (query.q) {
     const text = query.q
@@ -112,16 +116,19 @@ export async function listShows(db: Db, query: ShowListQuery, opts: { isAdmin?: 
   }
   if (query.minRating !== undefined) q = q.where('shows.rating', '>=', query.minRating)
 
+  // The next showtime: in that city or on that day when asked, otherwise the show's own.
   const nextFilter: ShowFilter = { ...filter, upcomingFrom: nowIso }
-  let rowsQuery = q.selectAll('shows')
-    .select(eb => matchingScreenings(eb, nextFilter).select(eb2 => eb2.fn.min('s.starts_at').as('n')).as('next_at'))
-    .select(eb => matchingScreenings(eb, nextFilter).select('s.id').orderBy('s.starts_at').orderBy('s.id').limit(1).as('next_id'))
-  rowsQuery = all
+  const rowsQuery = byPlaceOrDay
+    ? q.selectAll('shows')
+        .select(eb => matchingScreenings(eb, nextFilter).select(eb2 => eb2.fn.min('s.starts_at').as('n')).as('next_at'))
+        .select(eb => matchingScreenings(eb, nextFilter).select('s.id').orderBy('s.starts_at').orderBy('s.id').limit(1).as('next_id'))
+    : q.selectAll('shows').select(['shows.next_starts_at as next_at', 'shows.next_screening_id as next_id'])
+  const ordered = all
     ? rowsQuery.orderBy('shows.created_at', 'desc').orderBy('shows.id', 'desc')
     : rowsQuery.orderBy('next_at').orderBy('shows.id')
 
   const [rows, count] = await Promise.all([
-    rowsQuery.limit(query.pageSize).offset((query.page - 1) * query.pageSize).execute(),
+    ordered.limit(query.pageSize).offset((query.page - 1) * query.pageSize).execute(),
     q.select(eb => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ])
   const ids = rows.map(r => r.id)

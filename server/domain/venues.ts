@@ -6,6 +6,7 @@ import { seatExists } from '#shared/seats'
 import type { VenueCreateInput, VenuePatchInput } from '#shared/schemas/catalog'
 import type { Page, Venue } from '#shared/types/api'
 import { badRequest, conflict } from './http-errors'
+import { refreshShowtimes } from './showtimes'
 import { containsText, localDate } from './text'
 
 /** The API shape of a venue. */
@@ -128,7 +129,7 @@ export async function updateVenue(db: Db, id: number, patch: VenuePatchInput, no
  * Deletes a venue with its screenings. Refused (409) while any confirmed booking exists
  * for one of its screenings, past or upcoming: a booking is never lost.
  */
-export async function deleteVenue(db: Db, id: number): Promise<boolean> {
+export async function deleteVenue(db: Db, id: number, now = new Date()): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const venue = await trx.selectFrom('venues').select('id').where('id', '=', id).executeTakeFirst()
     if (!venue) return false
@@ -136,9 +137,11 @@ export async function deleteVenue(db: Db, id: number): Promise<boolean> {
     const booked = await trx.selectFrom('bookings').select(eb => eb.fn.countAll<number>().as('n'))
       .where('screening_id', 'in', screeningIds).where('status', '=', 'confirmed').executeTakeFirstOrThrow()
     if (Number(booked.n) > 0) throw conflict(`This venue has ${booked.n} confirmed booking${Number(booked.n) === 1 ? '' : 's'}, which are kept; it cannot be deleted while it has any`, { bookings: Number(booked.n) })
+    const shows = await trx.selectFrom('screenings').select('show_id').distinct().where('venue_id', '=', id).execute()
     await trx.deleteFrom('bookings').where('screening_id', 'in', screeningIds).execute()
     await trx.deleteFrom('screenings').where('venue_id', '=', id).execute()
     await trx.deleteFrom('venues').where('id', '=', id).execute()
+    await refreshShowtimes(trx, shows.map(s => s.show_id), now)
     return true
   })
 }

@@ -462,6 +462,32 @@ describe('listShows', () => {
     expect(page.items[1]!.nextScreening).toEqual({ id: next.id, startsAt: at(3 * DAY), venue: { id: venue.id, name: `Hall ${t}`, place: 'Pune', timezone: 'Asia/Kolkata' } })
   })
 
+  it('moves a show\'s next showtime on as screenings start, move and are cancelled', async () => {
+    const t = tok()
+    const venue = await newVenue()
+    const show = await newShow({ name: `moving ${t}` })
+    const other = await newShow({ name: `steady ${t}` })
+    const first = await schedule(show.id, venue.id, at(HOUR))
+    const second = await schedule(show.id, venue.id, at(3 * DAY))
+    await schedule(other.id, venue.id, at(2 * DAY))
+    const next = async (now = NOW) => (await shows({ q: t }, { now })).items.map(s => [s.name, s.nextScreening?.id])
+
+    expect(await next()).toEqual([[`moving ${t}`, first.id], [`steady ${t}`, expect.any(Number)]])
+    // Once the first has started, the second is next, and the order follows it.
+    expect(await next(new Date(NOW.getTime() + 2 * HOUR))).toEqual([[`steady ${t}`, expect.any(Number)], [`moving ${t}`, second.id]])
+    // Moving the second screening earlier brings the show back to the front.
+    await updateScreening(db, second.id, { startsAt: at(4 * HOUR) }, new Date(NOW.getTime() + 2 * HOUR))
+    expect(await next(new Date(NOW.getTime() + 2 * HOUR))).toEqual([[`moving ${t}`, second.id], [`steady ${t}`, expect.any(Number)]])
+    // Cancelling it leaves the show with nothing upcoming: it drops out, but admins still see it.
+    await cancelScreening(db, second.id, new Date(NOW.getTime() + 2 * HOUR))
+    expect(await next(new Date(NOW.getTime() + 2 * HOUR))).toEqual([[`steady ${t}`, expect.any(Number)]])
+    const all = await shows({ q: t, all: 'true' }, { isAdmin: true, now: new Date(NOW.getTime() + 2 * HOUR) })
+    expect(all.items.find(s => s.id === show.id)!.nextScreening).toBeNull()
+    // A new screening puts it back.
+    const third = await schedule(show.id, venue.id, at(5 * DAY), { now: new Date(NOW.getTime() + 2 * HOUR) })
+    expect(await next(new Date(NOW.getTime() + 2 * HOUR))).toEqual([[`steady ${t}`, expect.any(Number)], [`moving ${t}`, third.id]])
+  })
+
   it('pages with a total', async () => {
     const t = tok()
     const venue = await newVenue()

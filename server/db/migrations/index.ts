@@ -3,6 +3,7 @@ import * as m0001 from './0001_init'
 import * as m0002 from './0002_screening_local_date'
 import * as m0003 from './0003_booking_seat_labels'
 import * as m0004 from './0004_show_text_search'
+import * as m0005 from './0005_show_next_screening'
 import * as m0006 from './0006_mail'
 
 // A bundled server cannot read a folder, so migrations are listed here by hand.
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0002_screening_local_date': m0002,
   '0003_booking_seat_labels': m0003,
   '0004_show_text_search': m0004,
+  '0005_show_next_screening': m0005,
   '0006_mail': m0006,
 }
 
