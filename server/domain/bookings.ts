@@ -136,12 +136,11 @@ async function asConflict(db: Db, err: unknown, screeningId: number | undefined)
  * Takes the screening row's lock for the rest of the transaction. Every change to a
  * screening's seats and to its bookings takes this lock first (one lock order, so no
  * deadlocks) and reads what it changes only after it, so nothing works on a stale read.
- * SQLite runs one transaction at a time, so there it is a plain read.
+ * SQLite runs one write transaction at a time, so there it is not needed.
  */
 async function lockScreening(trx: Db, screeningId: number): Promise<void> {
-  let q = trx.selectFrom('screenings').select('id').where('id', '=', screeningId)
-  if (isPostgres(trx)) q = q.forUpdate()
-  await q.executeTakeFirst()
+  if (!isPostgres(trx)) return
+  await trx.selectFrom('screenings').select('id').where('id', '=', screeningId).forUpdate().executeTakeFirst()
 }
 
 async function loadScreening(trx: Db, screeningId: number, now: Date) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { SignJWT, jwtVerify } from 'jose'
 import type { Db } from '../db'
+import type { UserRow } from '../db/schema'
 
 export const TOKEN_TTL_SECONDS = 7 * 24 * 3600
 
@@ -23,16 +24,29 @@ export async function signToken(secret: string, userId: number, ttlSeconds = TOK
     .sign(encoder.encode(secret))
 }
 
+const VERIFIED_MAX = 10_000
+/** Tokens whose signature and claims have been checked, per secret: a token's claims never change. */
+const verified = new Map<string, Map<string, TokenClaims>>()
+
 /**
  * Verifies signature (HS256 only: `none` and every other alg are refused), expiry and
- * claims; null for any token that is not ours, altered or expired.
+ * claims; null for any token that is not ours, altered or expired. A token checked once is
+ * remembered (bounded, oldest forgotten first) and only its expiry checked again: signing
+ * keys are imported and HMACs computed once per token, not once per request.
  */
-export async function verifyToken(secret: string, token: string): Promise<TokenClaims | null> {
+export async function verifyToken(secret: string, token: string, now = new Date()): Promise<TokenClaims | null> {
+  let known = verified.get(secret)
+  const hit = known?.get(token)
+  if (hit) return hit.expiresAt > now ? hit : null
   try {
-    const { payload } = await jwtVerify(token, encoder.encode(secret), { algorithms: ['HS256'], requiredClaims: ['sub', 'jti', 'exp', 'iat'] })
+    const { payload } = await jwtVerify(token, encoder.encode(secret), { algorithms: ['HS256'], requiredClaims: ['sub', 'jti', 'exp', 'iat'], currentDate: now })
     const userId = Number(payload.sub)
     if (!Number.isSafeInteger(userId) || userId <= 0 || typeof payload.jti !== 'string') return null
-    return { userId, jti: payload.jti, expiresAt: new Date(payload.exp! * 1000) }
+    const claims = { userId, jti: payload.jti, expiresAt: new Date(payload.exp! * 1000) }
+    if (!known) verified.set(secret, known = new Map())
+    if (known.size >= VERIFIED_MAX) known.delete(known.keys().next().value!)
+    known.set(token, claims)
+    return claims
   }
   catch {
     return null
@@ -45,6 +59,13 @@ export async function revokeToken(db: Db, claims: Pick<TokenClaims, 'jti' | 'exp
     .values({ jti: claims.jti, expires_at: claims.expiresAt.toISOString() })
     .onConflict(oc => oc.column('jti').doNothing())
     .execute()
+}
+
+/** The user a verified token names, in one query; undefined when gone or the token was revoked. */
+export function findSessionUser(db: Db, claims: Pick<TokenClaims, 'userId' | 'jti'>): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', claims.userId)
+    .where(eb => eb.not(eb.exists(eb.selectFrom('revoked_tokens').select('jti').where('jti', '=', claims.jti))))
+    .executeTakeFirst()
 }
 
 /** True when the token id was revoked by a logout. */

@@ -1,6 +1,6 @@
 import type { H3Event } from 'h3'
-import { findUserById, touchLastSeen } from '../domain/accounts'
-import { isRevoked, verifyToken } from '../domain/tokens'
+import { touchLastSeen } from '../domain/accounts'
+import { findSessionUser, verifyToken } from '../domain/tokens'
 import type { TokenClaims } from '../domain/tokens'
 import type { UserRow } from '../db/schema'
 
@@ -28,8 +28,8 @@ export async function requireUser(event: H3Event): Promise<UserRow> {
   const claims = await verifyToken(useAuthSecret(), match[1]!)
   if (!claims) unauthorized('Your session is invalid or has expired; log in again')
   const db = useDb()
-  const [user, revoked] = await Promise.all([findUserById(db, claims.userId), isRevoked(db, claims.jti)])
-  if (!user || revoked) unauthorized('Your session is invalid or has expired; log in again')
+  const user = await findSessionUser(db, claims)
+  if (!user) unauthorized('Your session is invalid or has expired; log in again')
   await touchLastSeen(db, user)
   event.context.user = user
   event.context.token = claims

@@ -37,6 +37,14 @@ describe('signToken and verifyToken', () => {
     expect(second!.jti).not.toBe(claims!.jti)
   })
 
+  it('refuses a token once it has expired, even one it has verified before', async () => {
+    const token = await signToken(SECRET, 42, 60)
+    expect(await verifyToken(SECRET, token)).toMatchObject({ userId: 42 })
+    expect(await verifyToken(SECRET, token, new Date(Date.now() + 61_000))).toBeNull()
+    // A token verified under one secret is not thereby accepted under another.
+    expect(await verifyToken(OTHER_SECRET, token)).toBeNull()
+  })
+
   it('signs HS256 JWTs carrying sub, iat, exp and jti', async () => {
     const token = await signToken(SECRET, 7)
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'HS256' })
