@@ -53,7 +53,16 @@ export function openDb(url: string, dataDir = '.data'): { db: Db, dialect: Diale
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }), dialect: 'sqlite' }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
+  if (file !== ':memory:') walFiles.set(db, `${file}-wal`)
+  return { db, dialect: 'sqlite' }
+}
+
+const walFiles = new WeakMap<Db, string>()
+
+/** The write-ahead log of a SQLite database opened by openDb (none in memory or on PostgreSQL). */
+export function walFileOf(db: Db): string | undefined {
+  return walFiles.get(db)
 }
 
 /**

@@ -1,9 +1,65 @@
+import { closeSync, fdatasync, fstatSync, openSync } from 'node:fs'
+import { sql } from 'kysely'
 import type { Db } from '.'
-import { isPostgres } from '.'
+import { isPostgres, walFileOf } from '.'
 
 type Job = { run: (trx: Db) => Promise<unknown>, resolve: (v: unknown) => void, reject: (e: unknown) => void }
 
 const MAX_BATCH = 256
+
+type FsyncFn = (fd: number, callback: (err: NodeJS.ErrnoException | null) => void) => void
+
+/**
+ * Makes what SQLite has written to its write-ahead log durable, with fdatasync on libuv's
+ * thread pool instead of inside COMMIT on the event loop. A caller is answered by a sync
+ * that started after it asked, so everything it wrote before asking is on disk; callers
+ * that ask while one sync runs share the next.
+ */
+export class WalSyncer {
+  private fd: number | undefined
+  private inFlight: Promise<void> | undefined
+  private next: Promise<void> | undefined
+
+  constructor(private readonly path: string, private readonly fsync: FsyncFn = fdatasync) {}
+
+  sync(): Promise<void> {
+    if (!this.inFlight) return this.start()
+    this.next ??= this.inFlight.then(() => {}, () => {}).then(() => {
+      this.next = undefined
+      return this.start()
+    })
+    return this.next
+  }
+
+  private start(): Promise<void> {
+    const run = new Promise<void>((resolve, reject) => {
+      let fd: number
+      try {
+        fd = this.descriptor()
+      }
+      catch (err) {
+        return reject(err)
+      }
+      this.fsync(fd, err => (err ? reject(err) : resolve()))
+    })
+    this.inFlight = run
+    const clear = () => {
+      if (this.inFlight === run) this.inFlight = undefined
+    }
+    run.then(clear, clear)
+    return run
+  }
+
+  /** The log's file, opened once; opened again if SQLite has replaced it. */
+  private descriptor(): number {
+    if (this.fd !== undefined && fstatSync(this.fd).nlink === 0) {
+      closeSync(this.fd)
+      this.fd = undefined
+    }
+    this.fd ??= openSync(this.path, 'r')
+    return this.fd
+  }
+}
 
 /**
  * Group commit for SQLite. A durable commit (WAL, synchronous=FULL) costs one fsync, and
@@ -12,14 +68,19 @@ const MAX_BATCH = 256
  * Instead, the write transactions that arrive while one commit is in flight run together
  * in the next transaction, each inside its own savepoint: a job that fails rolls back to
  * its savepoint alone (and its caller gets its error at once); the others commit together,
- * and only after that commit does any of them report success. Nothing is acknowledged
- * before it is on disk.
+ * and only once that commit is on disk does any of them report success.
+ *
+ * With a file database the batch commits under synchronous=NORMAL (SQLite writes the log
+ * but does not wait for the disk) and the WalSyncer then fsyncs the log off the event loop
+ * before the batch is acknowledged: as durable as FULL for everything acknowledged, while
+ * the server goes on parsing requests and running the next batch. Every other write keeps
+ * synchronous=FULL, restored before the connection is let go.
  */
-class GroupCommitter {
+export class GroupCommitter {
   private queue: Job[] = []
   private running = false
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, private readonly wal?: Pick<WalSyncer, 'sync'>) {}
 
   run<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -43,36 +104,53 @@ class GroupCommitter {
 
   private async commitBatch(batch: Job[]) {
     const done: { job: Job, value: unknown }[] = []
-    let trx
+    const failed = new Set<Job>()
     try {
-      trx = await this.db.startTransaction().execute()
-    }
-    catch (err) {
-      for (const job of batch) job.reject(err)
-      return
-    }
-    try {
-      for (const [i, job] of batch.entries()) {
-        const name = `job${i}`
-        const sp = await trx.savepoint(name).execute()
+      await this.db.connection().execute(async (conn) => {
+        if (this.wal) await sql`pragma synchronous = normal`.execute(conn)
         try {
-          const value = await job.run(sp)
-          await sp.releaseSavepoint(name).execute()
-          done.push({ job, value })
+          await sql`begin`.execute(conn)
+          try {
+            for (const [i, job] of batch.entries()) {
+              const name = sql.raw(`job${i}`)
+              await sql`savepoint ${name}`.execute(conn)
+              try {
+                const value = await job.run(conn)
+                await sql`release ${name}`.execute(conn)
+                done.push({ job, value })
+              }
+              catch (err) {
+                await sql`rollback to ${name}`.execute(conn)
+                await sql`release ${name}`.execute(conn)
+                failed.add(job)
+                job.reject(err)
+              }
+            }
+            await sql`commit`.execute(conn)
+          }
+          catch (err) {
+            await sql`rollback`.execute(conn).catch(() => {})
+            throw err
+          }
         }
-        catch (err) {
-          await sp.rollbackToSavepoint(name).execute()
-          job.reject(err)
+        finally {
+          if (this.wal) await sql`pragma synchronous = full`.execute(conn)
         }
-      }
-      await trx.commit().execute()
+      })
     }
     catch (err) {
-      await trx.rollback().execute().catch(() => {})
-      for (const { job } of done) job.reject(err)
+      for (const job of batch) if (!failed.has(job)) job.reject(err)
       return
     }
-    for (const { job, value } of done) job.resolve(value)
+    const acknowledge = () => {
+      for (const { job, value } of done) job.resolve(value)
+    }
+    if (!this.wal || !done.length) return acknowledge()
+    // Not awaited: the next batch runs while this one's log is synced.
+    this.wal.sync().then(acknowledge, (err) => {
+      console.error('[db] could not sync the SQLite log:', (err as Error).message)
+      for (const { job } of done) job.reject(err)
+    })
   }
 }
 
@@ -87,7 +165,8 @@ export function writeTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promis
   if (isPostgres(db)) return db.transaction().execute(fn)
   let committer = committers.get(db)
   if (!committer) {
-    committer = new GroupCommitter(db)
+    const wal = walFileOf(db)
+    committer = new GroupCommitter(db, wal ? new WalSyncer(wal) : undefined)
     committers.set(db, committer)
   }
   return committer.run(fn)

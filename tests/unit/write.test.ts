@@ -1,5 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { writeTransaction } from '../../server/db/write'
+import { existsSync, fdatasync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { sql } from 'kysely'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { GroupCommitter, WalSyncer, writeTransaction } from '../../server/db/write'
+import { migrateToLatest, openDb, walFileOf } from '../../server/db'
 import type { Db } from '../../server/db'
 import { createTestDb } from '../helpers/db'
 
@@ -41,5 +46,83 @@ describe('writeTransaction', () => {
       throw new Error('nope')
     })).rejects.toThrow('nope')
     expect(await db.selectFrom('venues').selectAll().execute()).toEqual([])
+  })
+})
+
+describe('group commit on a SQLite file', () => {
+  let dir: string
+  let db: Db
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ticketshow-write-'))
+    db = openDb('', dir).db
+    await migrateToLatest(db)
+  })
+  afterEach(async () => {
+    await db.destroy()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  const addUser = (trx: Db, username: string) => trx.insertInto('users')
+    .values({ username, email: `${username}@example.test`, password_hash: 'x', role: 'user', approved_at: null, created_at: new Date().toISOString() })
+    .returning('id').executeTakeFirstOrThrow()
+
+  function deferred() {
+    let resolve!: () => void
+    let reject!: (err: Error) => void
+    const promise = new Promise<void>((res, rej) => {
+      resolve = res
+      reject = rej
+    })
+    return { promise, resolve, reject }
+  }
+
+  it('acknowledges a batch only once its log is synced, and runs the next batch meanwhile', async () => {
+    const syncs: ReturnType<typeof deferred>[] = []
+    const committer = new GroupCommitter(db, { sync: () => {
+      syncs.push(deferred())
+      return syncs.at(-1)!.promise
+    } })
+    let firstDone = false
+    const first = committer.run(trx => addUser(trx, 'first')).then((v) => {
+      firstDone = true
+      return v
+    })
+    await vi.waitFor(() => expect(syncs).toHaveLength(1))
+    // Committed (visible) but not yet acknowledged: the disk has not confirmed it.
+    expect(await db.selectFrom('users').select('username').where('username', '=', 'first').executeTakeFirst()).toBeDefined()
+    expect(firstDone).toBe(false)
+    // Everything else still commits with synchronous=FULL (2).
+    expect((await sql<{ synchronous: number }>`pragma synchronous`.execute(db)).rows[0]!.synchronous).toBe(2)
+    // A second batch commits while the first one's sync is still running.
+    const second = committer.run(trx => addUser(trx, 'second'))
+    await vi.waitFor(() => expect(syncs).toHaveLength(2))
+    expect(firstDone).toBe(false)
+    syncs[0]!.resolve()
+    expect(await first).toMatchObject({ id: expect.any(Number) })
+    syncs[1]!.reject(new Error('disk gone'))
+    await expect(second).rejects.toThrow('disk gone')
+  })
+
+  it('syncs the real log through fdatasync, a caller waiting for a sync that began after it asked', async () => {
+    await writeTransaction(db, trx => addUser(trx, 'durable'))
+    const wal = walFileOf(db)!
+    expect(existsSync(wal)).toBe(true)
+    const calls: number[] = []
+    const pending: Array<() => void> = []
+    const syncer = new WalSyncer(wal, (fd, cb) => {
+      calls.push(fd)
+      pending.push(() => fdatasync(fd, cb))
+    })
+    const a = syncer.sync()
+    const b = syncer.sync()
+    const c = syncer.sync()
+    expect(calls).toHaveLength(1)
+    pending.shift()!()
+    await a
+    // b and c asked while a ran: they share one more sync.
+    await vi.waitFor(() => expect(calls).toHaveLength(2))
+    pending.shift()!()
+    await Promise.all([b, c])
+    expect(calls).toHaveLength(2)
   })
 })
