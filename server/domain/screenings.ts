@@ -5,7 +5,7 @@ import type { ScreeningCreateInput, ScreeningPatchInput } from '#shared/schemas/
 import type { Page, Screening, ScreeningDetail } from '#shared/types/api'
 import { badRequest, conflict } from './http-errors'
 import { posterUrls } from './shows'
-import { refreshShowtimes } from './showtimes'
+import { lockShows, refreshShowtimes } from './showtimes'
 import { localDate } from './text'
 
 /** Minutes a venue needs between the end of one screening and the start of the next. */
@@ -133,6 +133,7 @@ export async function createScreening(db: Db, input: ScreeningCreateInput, now =
   const startsAt = new Date(input.startsAt)
   if (startsAt <= now) throw badRequest('A screening must start in the future', 'startsAt')
   const id = await db.transaction().execute(async (trx) => {
+    await lockShows(trx, [input.showId])
     // The venue row is the lock that serialises scheduling at one venue.
     let venueQ = trx.selectFrom('venues').selectAll().where('id', '=', input.venueId)
     if (isPostgres(db)) venueQ = venueQ.forUpdate()
@@ -160,6 +161,9 @@ export async function createScreening(db: Db, input: ScreeningCreateInput, now =
 /** Moves or reprices a screening that has not started; the same rules as creating one. */
 export async function updateScreening(db: Db, id: number, patch: ScreeningPatchInput, now = new Date()): Promise<Screening | undefined> {
   const found = await db.transaction().execute(async (trx) => {
+    const found = await trx.selectFrom('screenings').select('show_id').where('id', '=', id).executeTakeFirst()
+    if (!found) return false
+    await lockShows(trx, [found.show_id])
     const current = await trx.selectFrom('screenings').selectAll().where('id', '=', id).where('cancelled_at', 'is', null).executeTakeFirst()
     if (!current) return false
     if (new Date(current.starts_at) <= now) throw badRequest('This screening has already started and can no longer be changed')
@@ -196,6 +200,9 @@ export interface CancelledBooking {
  */
 export async function cancelScreening(db: Db, id: number, now = new Date()): Promise<CancelledBooking[] | undefined> {
   return db.transaction().execute(async (trx) => {
+    const found = await trx.selectFrom('screenings').select('show_id').where('id', '=', id).executeTakeFirst()
+    if (!found) return undefined
+    await lockShows(trx, [found.show_id])
     let q = trx.selectFrom('screenings').select(['id', 'show_id', 'starts_at']).where('id', '=', id).where('cancelled_at', 'is', null)
     if (isPostgres(db)) q = q.forUpdate()
     const screening = await q.executeTakeFirst()

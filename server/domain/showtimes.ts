@@ -11,15 +11,25 @@ import { writeTransaction } from '../db/write'
 // started is replaced by the one after it: refreshStartedShowtimes, before reading).
 
 /**
+ * Takes the show rows' locks (PostgreSQL; SQLite has one writer). A transaction that
+ * changes a show's screenings takes its show's lock first, before venue or screening
+ * rows, so such transactions queue rather than deadlock.
+ */
+export async function lockShows(trx: Db, showIds: number[]): Promise<void> {
+  const ids = [...new Set(showIds)].sort((a, b) => a - b)
+  if (ids.length && isPostgres(trx)) await trx.selectFrom('shows').select('id').where('id', 'in', ids).orderBy('id').forUpdate().execute()
+}
+
+/**
  * Recomputes the next upcoming screening of these shows from the screenings themselves.
  * Call it inside the transaction that changed their screenings, after the change.
  */
 export async function refreshShowtimes(trx: Db, showIds: number[], now: Date): Promise<void> {
   const ids = [...new Set(showIds)].sort((a, b) => a - b)
   if (!ids.length) return
-  // PostgreSQL: lock the show rows first, so the update below reads the screenings in a
-  // snapshot taken after any concurrent writer to the same show has committed.
-  if (isPostgres(trx)) await trx.selectFrom('shows').select('id').where('id', 'in', ids).orderBy('id').forUpdate().execute()
+  // Locked (again: a no-op for the transaction that already holds them), so the update
+  // below reads the screenings after any concurrent writer to the same show has committed.
+  await lockShows(trx, ids)
   const nowIso = now.toISOString()
   const next = sql<number | null>`(select s.id from screenings s where s.show_id = shows.id and s.cancelled_at is null and s.starts_at > ${nowIso} order by s.starts_at, s.id limit 1)`
   await trx.updateTable('shows').set({ next_screening_id: next }).where('id', 'in', ids).execute()

@@ -6,7 +6,7 @@ import { seatExists } from '#shared/seats'
 import type { VenueCreateInput, VenuePatchInput } from '#shared/schemas/catalog'
 import type { Page, Venue } from '#shared/types/api'
 import { badRequest, conflict } from './http-errors'
-import { refreshShowtimes } from './showtimes'
+import { lockShows, refreshShowtimes } from './showtimes'
 import { containsText, localDate } from './text'
 
 /** The API shape of a venue. */
@@ -133,11 +133,12 @@ export async function deleteVenue(db: Db, id: number, now = new Date()): Promise
   return db.transaction().execute(async (trx) => {
     const venue = await trx.selectFrom('venues').select('id').where('id', '=', id).executeTakeFirst()
     if (!venue) return false
+    const shows = await trx.selectFrom('screenings').select('show_id').distinct().where('venue_id', '=', id).execute()
+    await lockShows(trx, shows.map(s => s.show_id))
     const screeningIds = trx.selectFrom('screenings').select('id').where('venue_id', '=', id)
     const booked = await trx.selectFrom('bookings').select(eb => eb.fn.countAll<number>().as('n'))
       .where('screening_id', 'in', screeningIds).where('status', '=', 'confirmed').executeTakeFirstOrThrow()
     if (Number(booked.n) > 0) throw conflict(`This venue has ${booked.n} confirmed booking${Number(booked.n) === 1 ? '' : 's'}, which are kept; it cannot be deleted while it has any`, { bookings: Number(booked.n) })
-    const shows = await trx.selectFrom('screenings').select('show_id').distinct().where('venue_id', '=', id).execute()
     await trx.deleteFrom('bookings').where('screening_id', 'in', screeningIds).execute()
     await trx.deleteFrom('screenings').where('venue_id', '=', id).execute()
     await trx.deleteFrom('venues').where('id', '=', id).execute()
