@@ -18,7 +18,8 @@ export async function runMailFlush(): Promise<FlushResult> {
   const config = useRuntimeConfig()
   const smtpUrl = config.smtpUrl as string
   if (!smtpUrl) return flushOutbox(useDb(), { sender: null, from: config.mailFrom as string })
-  const transport = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000 })
+  // One pooled connection carries the run's messages; it is closed when the run ends.
+  const transport = nodemailer.createTransport({ pool: true, maxConnections: 1, url: smtpUrl, connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000 })
   try {
     return await flushOutbox(useDb(), { sender: transport, from: config.mailFrom as string })
   }

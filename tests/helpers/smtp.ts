@@ -126,6 +126,7 @@ export async function startSmtpSink(port?: number): Promise<SmtpSink> {
   const messages: ReceivedMail[] = []
   const server = new SMTPServer({
     authOptional: true,
+    disableReverseLookup: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     onAuth(_auth, _session, callback) {
