@@ -41,12 +41,22 @@ export interface BookingMail {
 
 const site = (ctx: MailContext) => ctx.siteUrl.replace(/\/+$/, '')
 
+// Making an Intl.DateTimeFormat costs far more than using one, and emails are rendered
+// inside booking transactions: one pair of formats per timezone, kept.
+const venueFormats = new Map<string, [Intl.DateTimeFormat, Intl.DateTimeFormat]>()
+
 /** "Sat 29 Nov 2026, 18:30": an instant as the venue's clock shows it, the day spelled out. */
 export function venueDateTime(iso: string, timeZone: string): string {
+  let formats = venueFormats.get(timeZone)
+  if (!formats) {
+    formats = [
+      new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }),
+      new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+    ]
+    venueFormats.set(timeZone, formats)
+  }
   const d = new Date(iso)
-  const day = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).format(d).replace(',', '')
-  const time = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d)
-  return `${day}, ${time}`
+  return `${formats[0].format(d).replace(',', '')}, ${formats[1].format(d)}`
 }
 
 function bookingRows(b: BookingMail, ctx: MailContext): Array<[string, string]> {
