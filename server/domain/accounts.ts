@@ -5,8 +5,12 @@ import type { Db } from '../db'
 import { isPostgres } from '../db'
 import { isUniqueViolation } from '../db/errors'
 import type { UserRow } from '../db/schema'
+import { writeTransaction } from '../db/write'
 import type { Page, SessionUser, User } from '#shared/types/api'
 import type { RegisterInput } from '#shared/schemas/account'
+import { approvedEmail, registrationEmail } from './emails'
+import type { MailContext } from './emails'
+import { enqueueEmail } from './mail'
 import { hashPassword, verifyPassword } from './passwords'
 
 export const LOGIN_MAX_FAILURES = 5
@@ -56,21 +60,27 @@ async function assertAvailable(db: Db, username: string, email: string): Promise
 /**
  * Creates an account waiting for approval (admins are approved at once). Usernames are
  * unique ignoring case and emails unique: a clash is a 409, even when two requests race.
+ * Given `mail`, a new user's "registration received" email goes into the outbox in the
+ * same transaction as the account.
  */
-export async function createUser(db: Db, input: RegisterInput & { role?: 'user' | 'admin' }, now = new Date()): Promise<User> {
+export async function createUser(db: Db, input: RegisterInput & { role?: 'user' | 'admin' }, now = new Date(), mail?: MailContext): Promise<User> {
   await assertAvailable(db, input.username, input.email)
   const passwordHash = await hashPassword(input.password)
   const role = input.role ?? 'user'
   try {
-    const row = await db.insertInto('users').values({
-      username: input.username,
-      email: input.email,
-      password_hash: passwordHash,
-      role,
-      approved_at: role === 'admin' ? now.toISOString() : null,
-      email_opt_in: input.emailOptIn === false ? 0 : 1,
-      created_at: now.toISOString(),
-    }).returningAll().executeTakeFirstOrThrow()
+    const row = await writeTransaction(db, async (trx) => {
+      const row = await trx.insertInto('users').values({
+        username: input.username,
+        email: input.email,
+        password_hash: passwordHash,
+        role,
+        approved_at: role === 'admin' ? now.toISOString() : null,
+        email_opt_in: input.emailOptIn === false ? 0 : 1,
+        created_at: now.toISOString(),
+      }).returningAll().executeTakeFirstOrThrow()
+      if (mail && role === 'user') await enqueueEmail(trx, registrationEmail(row, mail), now)
+      return row
+    })
     return toUser(row)
   }
   catch (err) {
@@ -140,10 +150,17 @@ export async function listUsers(db: Db, opts: { status: 'pending' | 'approved' |
   return { items: rows.map(toUser), total: Number(count.n), page: opts.page, pageSize: opts.pageSize }
 }
 
-/** Approves a user (approving twice keeps the first approval time); undefined when unknown. */
-export async function approveUser(db: Db, id: number, now = new Date()): Promise<User | undefined> {
-  await db.updateTable('users').set({ approved_at: now.toISOString() })
-    .where('id', '=', id).where('approved_at', 'is', null).execute()
+/**
+ * Approves a user (approving twice keeps the first approval time); undefined when unknown.
+ * Given `mail`, the first approval puts "your account is approved" in the outbox in the
+ * same transaction.
+ */
+export async function approveUser(db: Db, id: number, now = new Date(), mail?: MailContext): Promise<User | undefined> {
+  await writeTransaction(db, async (trx) => {
+    const approved = await trx.updateTable('users').set({ approved_at: now.toISOString() })
+      .where('id', '=', id).where('approved_at', 'is', null).returningAll().executeTakeFirst()
+    if (approved && mail) await enqueueEmail(trx, approvedEmail(approved, mail), now)
+  })
   const row = await findUserById(db, id)
   return row && toUser(row)
 }

@@ -10,6 +10,10 @@ import type { BookingCreateInput, BookingPatchInput } from '#shared/schemas/book
 import type { Booking, Page, ScreeningBooking } from '#shared/types/api'
 import { badRequest, conflict, notFound } from './http-errors'
 import { bestSeats, seatsNear, sortSeats } from './seating'
+import { bookingCancelledEmail, bookingChangedEmail, bookingConfirmedEmail } from './emails'
+import type { BookingMail, MailContext } from './emails'
+import { buildBookingIcs } from './ics'
+import { enqueueEmail } from './mail'
 import { posterUrls } from './shows'
 
 const REFERENCE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ' // no 0/O, 1/I: read aloud at a counter
@@ -145,7 +149,7 @@ async function lockScreening(trx: Db, screeningId: number): Promise<void> {
 
 async function loadScreening(trx: Db, screeningId: number, now: Date) {
   const s = await trx.selectFrom('screenings as s').innerJoin('venues as v', 'v.id', 's.venue_id').innerJoin('shows as sh', 'sh.id', 's.show_id')
-    .select(['s.id', 's.starts_at', 's.price', 's.capacity', 'v.seats_per_row', 'v.id as venue_id', 'v.name as venue_name', 'v.place', 'v.timezone', 'sh.id as show_id', 'sh.name as show_name', 'sh.poster_key'])
+    .select(['s.id', 's.starts_at', 's.price', 's.capacity', 'v.seats_per_row', 'v.id as venue_id', 'v.name as venue_name', 'v.place', 'v.timezone', 'sh.id as show_id', 'sh.name as show_name', 'sh.poster_key', 'sh.duration_minutes'])
     .where('s.id', '=', screeningId).where('s.cancelled_at', 'is', null).executeTakeFirst()
   if (!s) throw notFound('No such screening')
   if (new Date(s.starts_at) <= now) throw conflict('This screening has already started: bookings can no longer be made or changed', { seatsLeft: 0 })
@@ -167,12 +171,39 @@ async function withFreshReference<T>(run: (reference: string) => Promise<T>): Pr
 }
 
 /**
+ * Who to tell about a booking and how: the booking's email is put in the outbox inside the
+ * booking's own transaction (a database write, not I/O), so a committed booking always has
+ * its email and a rolled-back one never does. Left out (unit tests), no email is written.
+ */
+export interface BookingNotify {
+  to: string
+  ctx: MailContext
+}
+
+type LoadedScreening = Awaited<ReturnType<typeof loadScreening>>
+
+function bookingMail(s: LoadedScreening, b: { id: number, reference: string, status: 'confirmed' | 'cancelled', userId: number, seats: string[], unitPrice: number }): BookingMail {
+  return {
+    ...b,
+    quantity: b.seats.length,
+    total: b.unitPrice * b.seats.length,
+    startsAt: s.starts_at,
+    durationMinutes: s.duration_minutes,
+    showId: s.show_id,
+    showName: s.show_name,
+    venueName: s.venue_name,
+    place: s.place,
+    timezone: s.timezone,
+  }
+}
+
+/**
  * Books seats in one transaction: the conditional counter update must succeed and every
  * seat row must insert, or nothing changes and the caller gets 409 with `seatsLeft`.
  * `quantity` picks the best free seats; `seats` books exactly those. 1–10 seats; the unit
  * price is fixed now, total = unit price × quantity.
  */
-export async function createBooking(db: Db, userId: number, input: BookingCreateInput, now = new Date()): Promise<Booking> {
+export async function createBooking(db: Db, userId: number, input: BookingCreateInput, now = new Date(), notify?: BookingNotify): Promise<Booking> {
   // Answered from what the transaction read and wrote: no second read on the hot path.
   return withFreshReference(reference => writeTransaction(db, async (trx): Promise<Booking> => {
     await lockScreening(trx, input.screeningId)
@@ -204,6 +235,10 @@ export async function createBooking(db: Db, userId: number, input: BookingCreate
       updated_at: nowIso,
     }).returning('id').executeTakeFirstOrThrow()
     await trx.insertInto('booking_seats').values(seats.map(seat => ({ screening_id: s.id, seat, booking_id: row.id }))).execute()
+    if (notify) {
+      const mail = bookingMail(s, { id: row.id, reference, status: 'confirmed', userId, seats, unitPrice: s.price })
+      await enqueueEmail(trx, bookingConfirmedEmail(mail, notify.to, notify.ctx, now), now)
+    }
     return {
       id: row.id,
       reference,
@@ -242,7 +277,7 @@ async function lockedForChange(trx: Db, userId: number, id: number) {
  * free ones, or letting go of the last ones) or to exactly the given seats. Atomic: when
  * the new seats cannot be had, the booking keeps its old ones and the caller gets 409.
  */
-export async function changeBooking(db: Db, userId: number, id: number, patch: BookingPatchInput, now = new Date()): Promise<Booking | undefined> {
+export async function changeBooking(db: Db, userId: number, id: number, patch: BookingPatchInput, now = new Date(), notify?: BookingNotify): Promise<Booking | undefined> {
   let screeningId: number | undefined
   await writeTransaction(db, async (trx) => {
     const b = await lockedForChange(trx, userId, id)
@@ -275,6 +310,15 @@ export async function changeBooking(db: Db, userId: number, id: number, patch: B
     if (add.length) await trx.insertInto('booking_seats').values(add.map(seat => ({ screening_id: s.id, seat, booking_id: b.id }))).execute()
     await trx.updateTable('bookings').set({ quantity: n, total: b.unit_price * n, seats: seats.join(','), updated_at: now.toISOString() })
       .where('id', '=', b.id).execute()
+    if (notify && (drop.length || add.length)) {
+      // Each change is its own email, numbered; changes of one booking run one at a time
+      // (the screening lock), so the count cannot race.
+      const prior = await trx.selectFrom('outbox').select(eb => eb.fn.countAll<number>().as('n'))
+        .where('user_id', '=', userId).where('kind', '=', 'booking-changed').where('dedupe_key', 'like', `booking-changed:${b.id}:%`)
+        .executeTakeFirstOrThrow()
+      const mail = bookingMail(s, { id: b.id, reference: b.reference, status: 'confirmed', userId, seats, unitPrice: b.unit_price })
+      await enqueueEmail(trx, bookingChangedEmail(mail, notify.to, Number(prior.n) + 1, notify.ctx, now), now)
+    }
   }).catch(err => asConflict(db, err, screeningId))
   return getBooking(db, userId, id)
 }
@@ -283,17 +327,23 @@ export async function changeBooking(db: Db, userId: number, id: number, patch: B
  * Cancels a booking and frees its seats exactly once, however often it is called; refused
  * (409) once the screening has started. Undefined for someone else's booking.
  */
-export async function cancelBooking(db: Db, userId: number, id: number, now = new Date()): Promise<{ booking: Booking, cancelledNow: boolean } | undefined> {
+export async function cancelBooking(db: Db, userId: number, id: number, now = new Date(), notify?: BookingNotify): Promise<{ booking: Booking, cancelledNow: boolean } | undefined> {
   const cancelledNow = await writeTransaction(db, async (trx) => {
     const b = await lockedForChange(trx, userId, id)
     if (b.status === 'cancelled') return false
-    const s = await trx.selectFrom('screenings').select('starts_at').where('id', '=', b.screening_id).executeTakeFirstOrThrow()
+    const s = await trx.selectFrom('screenings as s').innerJoin('venues as v', 'v.id', 's.venue_id').innerJoin('shows as sh', 'sh.id', 's.show_id')
+      .select(['s.id', 's.starts_at', 's.price', 's.capacity', 'v.seats_per_row', 'v.id as venue_id', 'v.name as venue_name', 'v.place', 'v.timezone', 'sh.id as show_id', 'sh.name as show_name', 'sh.poster_key', 'sh.duration_minutes'])
+      .where('s.id', '=', b.screening_id).executeTakeFirstOrThrow()
     if (new Date(s.starts_at) <= now) throw conflict('This screening has already started: the booking can no longer be cancelled', { seatsLeft: 0 })
     const res = await trx.updateTable('bookings').set({ status: 'cancelled', updated_at: now.toISOString() })
       .where('id', '=', b.id).where('status', '=', 'confirmed').executeTakeFirst()
     if (Number(res.numUpdatedRows) !== 1) return false
     await trx.deleteFrom('booking_seats').where('booking_id', '=', b.id).execute()
     await trx.updateTable('screenings').set(eb => ({ seats_sold: eb('seats_sold', '-', b.quantity) })).where('id', '=', b.screening_id).execute()
+    if (notify) {
+      const mail = bookingMail(s, { id: b.id, reference: b.reference, status: 'cancelled', userId, seats: splitSeats(b.seats), unitPrice: b.unit_price })
+      await enqueueEmail(trx, bookingCancelledEmail(mail, notify.to, 'user', notify.ctx), now)
+    }
     return true
   }).catch((err) => {
     if ((err as { statusCode?: number }).statusCode === 404) return undefined
@@ -343,44 +393,13 @@ export async function bookingsCsv(db: Db, userId: number, currency: string): Pro
   }, { escapeFormulae: true, newline: '\r\n' })
 }
 
-const icsText = (s: string) => s.replace(/\\/g, '\\\\').replace(/\r?\n/g, '\\n').replace(/[,;]/g, c => `\\${c}`)
-const icsTime = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
-
-/** Folds a content line at 75 octets, as RFC 5545 asks. */
-function fold(line: string): string {
-  const bytes = Buffer.from(line)
-  if (bytes.length <= 75) return line
-  const out: string[] = []
-  let start = 0
-  while (start < bytes.length) {
-    let end = Math.min(start + (start === 0 ? 75 : 74), bytes.length)
-    while (end < bytes.length && (bytes[end]! & 0xC0) === 0x80) end-- // never split a UTF-8 character
-    out.push((start === 0 ? '' : ' ') + bytes.subarray(start, end).toString())
-    start = end
-  }
-  return out.join('\r\n')
-}
-
-/** An iCalendar event for a booking's screening (RFC 5545). */
+/** An iCalendar event for one of the user's bookings; undefined for anyone else's. */
 export async function bookingIcs(db: Db, userId: number, id: number, siteUrl: string, now = new Date()): Promise<{ reference: string, ics: string } | undefined> {
   const r = await bookingQuery(db).where('b.id', '=', id).where('b.user_id', '=', userId).executeTakeFirst()
   if (!r) return undefined
-  const start = new Date(r.starts_at)
-  const end = new Date(start.getTime() + r.duration_minutes * 60_000)
-  const seats = splitSeats(r.seats).join(', ')
-  const lines = [
-    'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//TicketShow//Bookings//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH',
-    'BEGIN:VEVENT',
-    `UID:booking-${r.reference}@ticketshow`,
-    `DTSTAMP:${icsTime(now)}`,
-    `DTSTART:${icsTime(start)}`,
-    `DTEND:${icsTime(end)}`,
-    `SUMMARY:${icsText(r.show_name)}`,
-    `LOCATION:${icsText(`${r.venue_name}, ${r.place}`)}`,
-    `DESCRIPTION:${icsText(`Booking ${r.reference}${seats ? ` — seats ${seats}` : ''}`)}`,
-    `URL:${siteUrl.replace(/\/$/, '')}/bookings/${r.id}`,
-    `STATUS:${r.status === 'confirmed' ? 'CONFIRMED' : 'CANCELLED'}`,
-    'END:VEVENT', 'END:VCALENDAR',
-  ]
-  return { reference: r.reference, ics: lines.map(fold).join('\r\n') + '\r\n' }
+  const ics = buildBookingIcs({
+    id: r.id, reference: r.reference, status: r.status, seats: splitSeats(r.seats), startsAt: r.starts_at,
+    durationMinutes: r.duration_minutes, showName: r.show_name, venueName: r.venue_name, place: r.place,
+  }, siteUrl, now)
+  return { reference: r.reference, ics }
 }

@@ -27,7 +27,9 @@ export interface OutgoingEmail {
 /**
  * Puts an email in the outbox; a second email with the same dedupe key is dropped, so a
  * task run twice (or on two instances) sends once. True when this call added the row.
- * Call it after the transaction that caused the email has committed, never inside one.
+ * It is a database write, not I/O: give it the transaction that causes the email (a
+ * booking, an approval) so the email commits or rolls back with it (transactional
+ * outbox); the sending happens later, outside any transaction (domain/outbox.ts).
  */
 export async function enqueueEmail(db: Db, email: OutgoingEmail, now = new Date()): Promise<boolean> {
   const res = await db.insertInto('outbox')

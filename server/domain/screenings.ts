@@ -3,7 +3,10 @@ import { isPostgres } from '../db'
 import { seatRows } from '#shared/seats'
 import type { ScreeningCreateInput, ScreeningPatchInput } from '#shared/schemas/catalog'
 import type { Page, Screening, ScreeningDetail } from '#shared/types/api'
+import { bookingCancelledEmail } from './emails'
+import type { MailContext } from './emails'
 import { badRequest, conflict } from './http-errors'
+import { enqueueEmail } from './mail'
 import { posterUrls } from './shows'
 import { lockShows, refreshShowtimes } from './showtimes'
 import { localDate } from './text'
@@ -196,9 +199,10 @@ export interface CancelledBooking {
 /**
  * Removes a screening. Without bookings it is deleted; with bookings, every confirmed one
  * is cancelled (its seats freed) and the screening is kept, marked cancelled, so the
- * bookings' history stays. Returns the bookings it cancelled, to tell their owners.
+ * bookings' history stays. Returns the bookings it cancelled. Given `mail`, each owner's
+ * "screening cancelled" email goes into the outbox in the same transaction.
  */
-export async function cancelScreening(db: Db, id: number, now = new Date()): Promise<CancelledBooking[] | undefined> {
+export async function cancelScreening(db: Db, id: number, now = new Date(), mail?: MailContext): Promise<CancelledBooking[] | undefined> {
   return db.transaction().execute(async (trx) => {
     const found = await trx.selectFrom('screenings').select('show_id').where('id', '=', id).executeTakeFirst()
     if (!found) return undefined
@@ -207,7 +211,9 @@ export async function cancelScreening(db: Db, id: number, now = new Date()): Pro
     if (isPostgres(db)) q = q.forUpdate()
     const screening = await q.executeTakeFirst()
     if (!screening) return undefined
-    const bookings = await trx.selectFrom('bookings').select(['id', 'user_id', 'reference', 'status']).where('screening_id', '=', id).execute()
+    const bookings = await trx.selectFrom('bookings as b').innerJoin('users as u', 'u.id', 'b.user_id')
+      .select(['b.id', 'b.user_id', 'b.reference', 'b.status', 'b.seats', 'b.quantity', 'b.total', 'u.email'])
+      .where('b.screening_id', '=', id).execute()
     // A screening that has taken place keeps its bookings: they are history, not refunds.
     if (bookings.length && new Date(screening.starts_at) <= now) throw conflict('This screening has already started; its bookings are kept')
     if (!bookings.length) {
@@ -224,6 +230,18 @@ export async function cancelScreening(db: Db, id: number, now = new Date()): Pro
     await trx.deleteFrom('booking_seats').where('screening_id', '=', id).execute()
     await trx.updateTable('screenings').set({ cancelled_at: nowIso, seats_sold: 0 }).where('id', '=', id).execute()
     await refreshShowtimes(trx, [screening.show_id], now)
+    if (mail && confirmed.length) {
+      const s = await trx.selectFrom('screenings as s').innerJoin('shows as sh', 'sh.id', 's.show_id').innerJoin('venues as v', 'v.id', 's.venue_id')
+        .select(['s.starts_at', 'sh.id as show_id', 'sh.name as show_name', 'sh.duration_minutes', 'v.name as venue_name', 'v.place', 'v.timezone'])
+        .where('s.id', '=', id).executeTakeFirstOrThrow()
+      for (const b of confirmed) {
+        await enqueueEmail(trx, bookingCancelledEmail({
+          id: b.id, reference: b.reference, status: 'cancelled', userId: b.user_id, seats: b.seats ? b.seats.split(',') : [],
+          quantity: b.quantity, total: b.total, startsAt: s.starts_at, durationMinutes: s.duration_minutes,
+          showId: s.show_id, showName: s.show_name, venueName: s.venue_name, place: s.place, timezone: s.timezone,
+        }, b.email, 'screening-cancelled', mail), now)
+      }
+    }
     return confirmed.map(b => ({ id: b.id, userId: b.user_id, reference: b.reference }))
   })
 }

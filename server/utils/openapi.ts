@@ -3,6 +3,7 @@ import { IdParamSchema, LoginSchema, RegisterSchema, UserListQuerySchema } from 
 import { ScreeningCreateSchema, ScreeningListQuerySchema, ScreeningPatchSchema, SearchQuerySchema, ShowCreateSchema, ShowListQuerySchema, ShowPatchSchema, VenueCreateSchema, VenueListQuerySchema, VenuePatchSchema } from '#shared/schemas/catalog'
 import { BookingCreateSchema, BookingListQuerySchema, BookingPatchSchema } from '#shared/schemas/booking'
 import * as R from '#shared/schemas/responses'
+import { OutboxDetailResponse, OutboxItemResponse, OutboxListQuerySchema } from '#shared/schemas/outbox'
 
 type Who = 'anyone' | 'user' | 'approved user' | 'admin'
 
@@ -53,6 +54,8 @@ export const operations: Operation[] = [
   { method: 'get', path: '/api/bookings/{id}/ticket.ics', tag: 'Bookings', summary: 'A calendar event for the booking', who: 'approved user', ok: [200, 'text/calendar attachment'], errors: { 404: 'No such booking of yours' } },
   { method: 'get', path: '/api/screenings/{id}/bookings', tag: 'Screenings', summary: 'Who booked which seats', who: 'admin', ok: [200, 'The bookings, newest first', R.pageOf(R.ScreeningBookingResponse)], errors: { 404: 'No such screening' } },
   { method: 'get', path: '/api/admin/stats', tag: 'Admin', summary: 'Sales at a glance: tickets per day (30 days), revenue and occupancy per show, pending users', who: 'admin', ok: [200, 'The figures', R.StatsResponse] },
+  { method: 'get', path: '/api/admin/outbox', tag: 'Admin', summary: 'The email outbox, newest first: filter by status, search recipient and subject', who: 'admin', query: OutboxListQuerySchema, ok: [200, 'A page of emails', R.pageOf(OutboxItemResponse)] },
+  { method: 'get', path: '/api/admin/outbox/{id}', tag: 'Admin', summary: 'One email in full: HTML, plain text, headers and its attachments (name, type, size)', who: 'admin', ok: [200, 'The email', OutboxDetailResponse], errors: { 404: 'No such email' } },
   { method: 'get', path: '/api/search', tag: 'Search', summary: 'Top shows and venues for the header search', who: 'anyone', query: SearchQuerySchema, ok: [200, 'Matches', R.SearchResponse] },
   { method: 'get', path: '/api/filters', tag: 'Search', summary: 'Cities and tags to filter by', who: 'anyone', ok: [200, 'Filters', R.FiltersResponse] },
   { method: 'post', path: '/api/admin/tasks/{name}', tag: 'Admin', summary: 'Run a task now (e.g. db:seed)', who: 'admin', ok: [200, 'What the task returned', z.object({ result: z.unknown() })], errors: { 404: 'No such task' } },

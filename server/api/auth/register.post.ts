@@ -3,7 +3,8 @@ import { createUser } from '../../domain/accounts'
 
 export default defineEventHandler(async (event) => {
   const input = await readValidBody(event, RegisterSchema)
-  const user = await createUser(useDb(), input)
+  const user = await createUser(useDb(), input, new Date(), useMailContext())
+  requestMailFlush()
   setResponseStatus(event, 201, 'Created')
   return { user }
 })

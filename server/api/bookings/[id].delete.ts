@@ -5,7 +5,8 @@ import { cancelBooking } from '../../domain/bookings'
 export default defineEventHandler(async (event) => {
   const { id } = getValidParams(event, IdParamSchema)
   const user = await requireApprovedUser(event)
-  const result = await cancelBooking(useDb(), user.id, id)
+  const result = await cancelBooking(useDb(), user.id, id, new Date(), { to: user.email, ctx: useMailContext() })
   if (!result) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: 'No such booking' })
+  if (result.cancelledNow) requestMailFlush()
   return result.booking
 })

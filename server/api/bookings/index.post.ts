@@ -4,7 +4,8 @@ import { createBooking } from '../../domain/bookings'
 export default defineEventHandler(async (event) => {
   const input = await readValidBody(event, BookingCreateSchema)
   const user = await requireApprovedUser(event)
-  const booking = await createBooking(useDb(), user.id, input)
+  const booking = await createBooking(useDb(), user.id, input, new Date(), { to: user.email, ctx: useMailContext() })
+  requestMailFlush()
   setResponseStatus(event, 201, 'Created')
   return booking
 })

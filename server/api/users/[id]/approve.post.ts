@@ -4,7 +4,8 @@ import { approveUser } from '../../../domain/accounts'
 export default defineEventHandler(async (event) => {
   const { id } = getValidParams(event, IdParamSchema)
   await requireAdmin(event)
-  const user = await approveUser(useDb(), id)
+  const user = await approveUser(useDb(), id, new Date(), useMailContext())
   if (!user) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: 'No such user' })
+  requestMailFlush()
   return { user }
 })
