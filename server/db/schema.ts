@@ -108,6 +108,8 @@ export interface OutboxTable {
   user_id: number | null
   /** A sender's lease on a 'sending' row; past it, the row may be claimed again. */
   locked_until: string | null
+  /** JSON the email is rendered from when it is read or sent (then html and text are empty). */
+  template: string | null
 }
 
 export interface RevokedTokensTable {

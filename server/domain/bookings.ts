@@ -10,7 +10,7 @@ import type { BookingCreateInput, BookingPatchInput } from '#shared/schemas/book
 import type { Booking, Page, ScreeningBooking } from '#shared/types/api'
 import { badRequest, conflict, notFound } from './http-errors'
 import { bestSeats, seatsNear, sortSeats } from './seating'
-import { bookingCancelledEmail, bookingChangedEmail, bookingConfirmedEmail } from './emails'
+import { deferredBookingEmail } from './emails'
 import type { BookingMail, MailContext } from './emails'
 import { buildBookingIcs } from './ics'
 import { enqueueEmail } from './mail'
@@ -237,7 +237,7 @@ export async function createBooking(db: Db, userId: number, input: BookingCreate
     await trx.insertInto('booking_seats').values(seats.map(seat => ({ screening_id: s.id, seat, booking_id: row.id }))).execute()
     if (notify) {
       const mail = bookingMail(s, { id: row.id, reference, status: 'confirmed', userId, seats, unitPrice: s.price })
-      await enqueueEmail(trx, bookingConfirmedEmail(mail, notify.to, notify.ctx, now), now)
+      await enqueueEmail(trx, deferredBookingEmail({ name: 'booking-confirmed', booking: mail, ctx: notify.ctx, at: nowIso }, notify.to), now)
     }
     return {
       id: row.id,
@@ -317,7 +317,7 @@ export async function changeBooking(db: Db, userId: number, id: number, patch: B
         .where('user_id', '=', userId).where('kind', '=', 'booking-changed').where('dedupe_key', 'like', `booking-changed:${b.id}:%`)
         .executeTakeFirstOrThrow()
       const mail = bookingMail(s, { id: b.id, reference: b.reference, status: 'confirmed', userId, seats, unitPrice: b.unit_price })
-      await enqueueEmail(trx, bookingChangedEmail(mail, notify.to, Number(prior.n) + 1, notify.ctx, now), now)
+      await enqueueEmail(trx, deferredBookingEmail({ name: 'booking-changed', booking: mail, ctx: notify.ctx, at: now.toISOString(), change: Number(prior.n) + 1 }, notify.to), now)
     }
   }).catch(err => asConflict(db, err, screeningId))
   return getBooking(db, userId, id)
@@ -342,7 +342,7 @@ export async function cancelBooking(db: Db, userId: number, id: number, now = ne
     await trx.updateTable('screenings').set(eb => ({ seats_sold: eb('seats_sold', '-', b.quantity) })).where('id', '=', b.screening_id).execute()
     if (notify) {
       const mail = bookingMail(s, { id: b.id, reference: b.reference, status: 'cancelled', userId, seats: splitSeats(b.seats), unitPrice: b.unit_price })
-      await enqueueEmail(trx, bookingCancelledEmail(mail, notify.to, 'user', notify.ctx), now)
+      await enqueueEmail(trx, deferredBookingEmail({ name: 'booking-cancelled', booking: mail, ctx: notify.ctx, reason: 'user' }, notify.to), now)
     }
     return true
   }).catch((err) => {

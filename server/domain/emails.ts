@@ -108,11 +108,15 @@ export function approvedEmail(user: MailUser, ctx: MailContext): OutgoingEmail {
   return { ...rendered, to: user.email, kind: 'approved', dedupeKey: `approved:${user.id}`, userId: user.id }
 }
 
+const confirmedSubject = (b: BookingMail) => `Booking confirmed: ${b.showName}, ${venueDateTime(b.startsAt, b.timezone)}`
+const changedSubject = (b: BookingMail) => `Booking changed: ${b.showName}, ${venueDateTime(b.startsAt, b.timezone)}`
+const cancelledSubject = (b: BookingMail, reason: 'user' | 'screening-cancelled') =>
+  `${reason === 'screening-cancelled' ? 'Screening' : 'Booking'} cancelled: ${b.showName}, ${venueDateTime(b.startsAt, b.timezone)}`
+
 /** "Booking confirmed", with the booking's calendar invite (.ics) attached. */
 export function bookingConfirmedEmail(b: BookingMail, to: string, ctx: MailContext, now = new Date()): OutgoingEmail {
-  const when = venueDateTime(b.startsAt, b.timezone)
   const rendered = renderEmail({
-    subject: `Booking confirmed: ${b.showName}, ${when}`,
+    subject: confirmedSubject(b),
     preheader: `Booking ${b.reference}: ${b.quantity} ${b.quantity === 1 ? 'ticket' : 'tickets'}, seats ${b.seats.join(', ')}.`,
     heading: 'Your seats are booked',
     blocks: [
@@ -127,9 +131,8 @@ export function bookingConfirmedEmail(b: BookingMail, to: string, ctx: MailConte
 
 /** "Booking changed": the `change`-th change of the booking (each change is its own email), with the updated invite. */
 export function bookingChangedEmail(b: BookingMail, to: string, change: number, ctx: MailContext, now = new Date()): OutgoingEmail {
-  const when = venueDateTime(b.startsAt, b.timezone)
   const rendered = renderEmail({
-    subject: `Booking changed: ${b.showName}, ${when}`,
+    subject: changedSubject(b),
     preheader: `Booking ${b.reference} now has ${b.quantity} ${b.quantity === 1 ? 'ticket' : 'tickets'}: seats ${b.seats.join(', ')}.`,
     heading: 'Your booking has changed',
     blocks: [
@@ -147,7 +150,7 @@ export function bookingCancelledEmail(b: BookingMail, to: string, reason: 'user'
   const when = venueDateTime(b.startsAt, b.timezone)
   const byScreening = reason === 'screening-cancelled'
   const rendered = renderEmail({
-    subject: byScreening ? `Screening cancelled: ${b.showName}, ${when}` : `Booking cancelled: ${b.showName}, ${when}`,
+    subject: cancelledSubject(b, reason),
     preheader: byScreening
       ? `We are sorry: this screening will not take place, so booking ${b.reference} is cancelled.`
       : `Booking ${b.reference} is cancelled and its seats are free again.`,
@@ -164,4 +167,38 @@ export function bookingCancelledEmail(b: BookingMail, to: string, reason: 'user'
     ],
   }, ctx.siteUrl)
   return { ...rendered, to, kind: 'booking-cancelled', dedupeKey: `booking-cancelled:${b.id}`, userId: b.userId }
+}
+
+/**
+ * A booking email as the outbox keeps it when it is written inside a booking transaction:
+ * its envelope (recipient, subject, dedupe key) and the data to render it from, so the
+ * transaction writes a few hundred bytes and renders nothing. The HTML, text and invite
+ * are made when the email is sent or an admin reads it (renderDeferred), from the same
+ * functions as above.
+ */
+export type DeferredBookingEmail
+  = | { name: 'booking-confirmed', booking: BookingMail, ctx: MailContext, at: string }
+    | { name: 'booking-changed', booking: BookingMail, ctx: MailContext, at: string, change: number }
+    | { name: 'booking-cancelled', booking: BookingMail, ctx: MailContext, reason: 'user' | 'screening-cancelled' }
+
+export function deferredBookingEmail(t: DeferredBookingEmail, to: string): OutgoingEmail {
+  const b = t.booking
+  const envelope = { to, html: '', text: '', userId: b.userId, template: t }
+  switch (t.name) {
+    case 'booking-confirmed':
+      return { ...envelope, subject: confirmedSubject(b), kind: t.name, dedupeKey: `booking-confirmed:${b.id}` }
+    case 'booking-changed':
+      return { ...envelope, subject: changedSubject(b), kind: t.name, dedupeKey: `booking-changed:${b.id}:${t.change}` }
+    case 'booking-cancelled':
+      return { ...envelope, subject: cancelledSubject(b, t.reason), kind: t.name, dedupeKey: `booking-cancelled:${b.id}` }
+  }
+}
+
+/** The full email (HTML, text, attachments) of a deferred booking email. */
+export function renderDeferred(t: DeferredBookingEmail, to: string): OutgoingEmail {
+  switch (t.name) {
+    case 'booking-confirmed': return bookingConfirmedEmail(t.booking, to, t.ctx, new Date(t.at))
+    case 'booking-changed': return bookingChangedEmail(t.booking, to, t.change, t.ctx, new Date(t.at))
+    case 'booking-cancelled': return bookingCancelledEmail(t.booking, to, t.reason, t.ctx)
+  }
 }

@@ -22,6 +22,8 @@ export interface OutgoingEmail {
   userId?: number | null
   headers?: Record<string, string>
   attachments?: MailAttachment[]
+  /** Data to render the email from later (see emails.ts renderDeferred); html and text are then empty. */
+  template?: unknown
 }
 
 /**
@@ -46,6 +48,7 @@ export async function enqueueEmail(db: Db, email: OutgoingEmail, now = new Date(
       user_id: email.userId ?? null,
       headers: email.headers && Object.keys(email.headers).length ? JSON.stringify(email.headers) : null,
       attachments: email.attachments?.length ? JSON.stringify(email.attachments) : null,
+      template: email.template === undefined ? null : JSON.stringify(email.template),
     })
     .onConflict(oc => oc.column('dedupe_key').doNothing())
     .executeTakeFirst()

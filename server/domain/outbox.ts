@@ -6,6 +6,8 @@ import type { OutboxRow, OutboxStatus } from '../db/schema'
 import { writeTransaction } from '../db/write'
 import type { OutboxDetail, OutboxItem } from '#shared/schemas/outbox'
 import type { Page } from '#shared/types/api'
+import { renderDeferred } from './emails'
+import type { DeferredBookingEmail } from './emails'
 import type { MailAttachment } from './mail'
 
 // Delivery of the outbox. A flush claims due rows (a lease, so two senders never hold the
@@ -102,16 +104,30 @@ export function messageIdFor(dedupeKey: string, from: string): string {
   return `<${createHash('sha256').update(dedupeKey).digest('hex').slice(0, 32)}@${domain}>`
 }
 
+/** An outbox row's email in full: as written, or rendered now from its template data. */
+export function materialize(row: Pick<OutboxRow, 'to' | 'html' | 'text' | 'headers' | 'attachments' | 'template'>): { html: string, text: string, headers: Record<string, string>, attachments: MailAttachment[] } {
+  if (row.template) {
+    const email = renderDeferred(JSON.parse(row.template) as DeferredBookingEmail, row.to)
+    return { html: email.html, text: email.text, headers: email.headers ?? {}, attachments: email.attachments ?? [] }
+  }
+  return {
+    html: row.html,
+    text: row.text,
+    headers: row.headers ? (JSON.parse(row.headers) as Record<string, string>) : {},
+    attachments: row.attachments ? (JSON.parse(row.attachments) as MailAttachment[]) : [],
+  }
+}
+
 function toMessage(row: OutboxRow, from: string): Parameters<MailSender['sendMail']>[0] {
-  const attachments = row.attachments ? (JSON.parse(row.attachments) as MailAttachment[]) : []
+  const { html, text, headers, attachments } = materialize(row)
   return {
     from,
     to: row.to,
     subject: row.subject,
-    html: row.html,
-    text: row.text,
+    html,
+    text,
     messageId: messageIdFor(row.dedupe_key, from),
-    headers: row.headers ? (JSON.parse(row.headers) as Record<string, string>) : undefined,
+    headers: Object.keys(headers).length ? headers : undefined,
     attachments: attachments.map(a => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content, 'base64'), ...(a.cid && { cid: a.cid }) })),
   }
 }
@@ -224,13 +240,13 @@ export async function listOutbox(db: Db, opts: { status?: OutboxStatus, q?: stri
 export async function getOutboxEmail(db: Db, id: number): Promise<OutboxDetail | undefined> {
   const r = await db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst()
   if (!r) return undefined
-  const attachments = r.attachments ? (JSON.parse(r.attachments) as MailAttachment[]) : []
+  const { html, text, headers, attachments } = materialize(r)
   return {
     ...toItem(r),
     dedupeKey: r.dedupe_key,
-    html: r.html,
-    text: r.text,
-    headers: r.headers ? (JSON.parse(r.headers) as Record<string, string>) : {},
+    html,
+    text,
+    headers,
     attachments: attachments.map(a => ({ filename: a.filename, contentType: a.contentType, size: Buffer.byteLength(a.content, 'base64'), cid: a.cid ?? null })),
   }
 }

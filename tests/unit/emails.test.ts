@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { approveUser, createUser } from '../../server/domain/accounts'
 import { cancelBooking, changeBooking, createBooking } from '../../server/domain/bookings'
 import type { MailAttachment } from '../../server/domain/mail'
+import { materialize } from '../../server/domain/outbox'
 import { cancelScreening, createScreening } from '../../server/domain/screenings'
 import { createShow } from '../../server/domain/shows'
 import { createVenue } from '../../server/domain/venues'
@@ -39,8 +40,13 @@ async function user() {
   return u
 }
 
-function outboxOf(userId: number) {
-  return db.selectFrom('outbox').selectAll().where('user_id', '=', userId).orderBy('id').execute()
+/** The user's outbox rows as they will be sent (booking emails are rendered from their data when sent). */
+async function outboxOf(userId: number) {
+  const rows = await db.selectFrom('outbox').selectAll().where('user_id', '=', userId).orderBy('id').execute()
+  return rows.map((row) => {
+    const email = materialize(row)
+    return { ...row, html: email.html, text: email.text, attachments: email.attachments.length ? JSON.stringify(email.attachments) : null }
+  })
 }
 
 describe('booking emails', () => {

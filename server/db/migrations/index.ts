@@ -5,6 +5,7 @@ import * as m0003 from './0003_booking_seat_labels'
 import * as m0004 from './0004_show_text_search'
 import * as m0005 from './0005_show_next_screening'
 import * as m0006 from './0006_mail'
+import * as m0007 from './0007_outbox_template'
 
 // A bundled server cannot read a folder, so migrations are listed here by hand.
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004_show_text_search': m0004,
   '0005_show_next_screening': m0005,
   '0006_mail': m0006,
+  '0007_outbox_template': m0007,
 }
 
 export const migrationProvider: MigrationProvider = {
