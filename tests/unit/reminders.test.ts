@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { approveUser, createUser } from '../../server/domain/accounts'
+import { approveUser, createUser, touchLastSeen } from '../../server/domain/accounts'
 import { createBooking } from '../../server/domain/bookings'
 import { sendDailyEmails } from '../../server/domain/reminders'
 import { cancelScreening, createScreening } from '../../server/domain/screenings'
@@ -185,5 +185,21 @@ describe('sendDailyEmails', () => {
     await run(w.now)
     const mails = await emailsOf(user.id)
     expect(mails.map(m => m.kind)).toEqual(['reminder'])
+  })
+})
+
+describe('touchLastSeen', () => {
+  it('notes a visit at most once every ten minutes per user, even from a stale user row', async () => {
+    const user = await member()
+    const lastSeen = async () => (await db.selectFrom('users').select('last_seen_at').where('id', '=', user.id).executeTakeFirstOrThrow()).last_seen_at
+    const t0 = new Date('2031-09-01T10:00:00.000Z')
+    await touchLastSeen(db, { id: user.id, last_seen_at: null }, t0)
+    expect(await lastSeen()).toBe(t0.toISOString())
+    // the row the request loaded still says "never": memory says "just now"
+    await touchLastSeen(db, { id: user.id, last_seen_at: null }, new Date(t0.getTime() + 5 * 60_000))
+    expect(await lastSeen()).toBe(t0.toISOString())
+    const later = new Date(t0.getTime() + 11 * 60_000)
+    await touchLastSeen(db, { id: user.id, last_seen_at: t0.toISOString() }, later)
+    expect(await lastSeen()).toBe(later.toISOString())
   })
 })
