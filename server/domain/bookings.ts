@@ -330,6 +330,18 @@ function venueClock(iso: string, timeZone: string): string {
   return `${date} ${time}`
 }
 
+const digitsOf = new Map<string, number>()
+
+/** How many minor-unit digits a currency has (INR 2, JPY 0); remembered, as Intl objects hold native memory. */
+function minorDigits(currency: string): number {
+  let digits = digitsOf.get(currency)
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
+    digitsOf.set(currency, digits)
+  }
+  return digits
+}
+
 /** What a row of the bookings CSV needs (bookingQuery selects it). */
 export type BookingCsvRow = Pick<BookingJoinRow, 'reference' | 'show_name' | 'venue_name' | 'place' | 'starts_at' | 'timezone' | 'seats' | 'quantity' | 'unit_price' | 'total' | 'status' | 'created_at'>
 
@@ -339,7 +351,7 @@ export type BookingCsvRow = Pick<BookingJoinRow, 'reference' | 'show_name' | 've
  * the monthly report's attachment share it.
  */
 export function formatBookingsCsv(rows: BookingCsvRow[], currency: string): string {
-  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
+  const digits = minorDigits(currency)
   const major = (minor: number) => (minor / 10 ** digits).toFixed(digits)
   return Papa.unparse({
     fields: ['Reference', 'Show', 'Venue', 'Place', 'Starts (venue time)', 'Timezone', 'Seats', 'Quantity', 'Unit price', 'Total', 'Currency', 'Status', 'Booked at (UTC)'],

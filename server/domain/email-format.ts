@@ -1,15 +1,29 @@
 // How emails say times and money: as the pages do (useFormat), without the Vue runtime.
+// Formatters are made once per timezone or currency: each holds native (ICU) memory that
+// the garbage collector does not count, so making them per email balloons a long run.
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>()
+const timeFormats = new Map<string, Intl.DateTimeFormat>()
+
+function cached(map: Map<string, Intl.DateTimeFormat>, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  let f = map.get(timeZone)
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone, ...options })
+    map.set(timeZone, f)
+  }
+  return f
+}
 
 /** "Sat 29 Nov, 18:30": an instant as the venue's clock shows it. */
 export function venueDateTime(iso: string, timeZone: string): string {
   const d = new Date(iso)
-  const day = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short' }).format(d).replace(',', '')
+  const day = cached(dayFormats, timeZone, { weekday: 'short', day: 'numeric', month: 'short' }).format(d).replace(',', '')
   return `${day}, ${venueTime(iso, timeZone)}`
 }
 
 /** "18:30" at the venue. */
 export function venueTime(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso))
+  return cached(timeFormats, timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso))
 }
 
 const moneyFormats = new Map<string, Intl.NumberFormat>()

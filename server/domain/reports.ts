@@ -27,6 +27,8 @@ import { unsubscribeLinks } from './unsubscribe'
 // stays bounded by the batch, and each batch's emails are written in one transaction.
 // The dedupe key monthly:{userId}:{YYYY-MM} sends each report once.
 
+const CHART_CONCURRENCY = 8
+
 export interface MonthlyOptions {
   now: Date
   timezone: string
@@ -61,8 +63,13 @@ export function shiftMonth(month: string, delta: number): string {
   return d.toISOString().slice(0, 7)
 }
 
+// Made once: Intl formatters hold native memory the garbage collector does not count.
+const monthYearFormat = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' })
+const monthFormat = new Intl.DateTimeFormat('en-GB', { month: 'long', timeZone: 'UTC' })
+const shortMonthFormat = new Intl.DateTimeFormat('en-GB', { month: 'short', timeZone: 'UTC' })
+
 function monthName(month: string, withYear = true): string {
-  return new Intl.DateTimeFormat('en-GB', { month: 'long', ...(withYear && { year: 'numeric' }), timeZone: 'UTC' }).format(new Date(`${month}-01T00:00:00Z`))
+  return (withYear ? monthYearFormat : monthFormat).format(new Date(`${month}-01T00:00:00Z`))
 }
 
 function daysIn(month: string): number {
@@ -72,7 +79,7 @@ function daysIn(month: string): number {
 
 /** The weeks of a month as chart bars with zero tickets: 1–7 Oct, 8–14 Oct, … */
 function emptyWeeks(month: string): ChartBar[] {
-  const short = new Intl.DateTimeFormat('en-GB', { month: 'short', timeZone: 'UTC' }).format(new Date(`${month}-01T00:00:00Z`))
+  const short = shortMonthFormat.format(new Date(`${month}-01T00:00:00Z`))
   const days = daysIn(month)
   const bars: ChartBar[] = []
   for (let start = 1; start <= days; start += 7) {
@@ -207,7 +214,7 @@ export async function sendMonthlyReports(db: Db, opts: MonthlyOptions): Promise<
     const tagsBy = group(tags)
     const previousBy = new Map(previous.map(p => [p.user_id, p]))
 
-    const emails: OutgoingEmail[] = []
+    const pending: Array<() => Promise<OutgoingEmail>> = []
     for (const user of users) {
       if (done.has(`monthly:${user.id}:${period.month}`)) continue
       const mine = bookingsBy.get(user.id) ?? []
@@ -234,8 +241,13 @@ export async function sendMonthlyReports(db: Db, opts: MonthlyOptions): Promise<
         previous: { month: period.previous, tickets: Number(prev?.tickets ?? 0), spend: Number(prev?.spend ?? 0) },
         weeks,
       }
-      emails.push(await reportEmail(user, figures, mine, opts))
+      pending.push(() => reportEmail(user, figures, mine, opts))
     }
+    // Charts rasterise on libuv's threads: a few at a time keeps them busy without holding
+    // hundreds of raw bitmaps at once.
+    const emails: OutgoingEmail[] = []
+    for (let i = 0; i < pending.length; i += CHART_CONCURRENCY)
+      emails.push(...await Promise.all(pending.slice(i, i + CHART_CONCURRENCY).map(make => make())))
 
     if (emails.length) {
       result.reports += await writeTransaction(db, async (trx) => {
