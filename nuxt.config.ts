@@ -1,5 +1,6 @@
 // https://nuxt.com/docs/api/configuration/nuxt-config
 import { defineNuxtModule } from 'nuxt/kit'
+import { scheduledTasks } from './server/domain/schedule'
 
 // Nuxt strips `onServerPrefetch` from the client bundle, but Vue counts a component that
 // registers it as an async boundary when it numbers `useId()`. Nuxt Icon registers it on
@@ -43,6 +44,8 @@ export default defineNuxtConfig({
     mailFrom: 'TicketShow <no-reply@localhost>',
     redisUrl: '',
     scheduler: 'on',
+    /** local time (HH:MM, in defaultTimezone) after which reminders:daily sends tomorrow's reminders */
+    reminderTime: '18:00',
     defaultTimezone: 'Asia/Kolkata',
     seedDemo: false,
     public: {
@@ -67,6 +70,9 @@ export default defineNuxtConfig({
 
   nitro: {
     experimental: { tasks: true },
+    // Cron ticks; each task decides whether its moment has come (server/domain/schedule.ts, tasks.ts).
+    // NUXT_SCHEDULER=off makes the ticks no-ops at runtime on that instance.
+    scheduledTasks: scheduledTasks(),
   },
 
   typescript: { strict: true },

@@ -4,10 +4,10 @@ import { sql } from 'kysely'
 import type { Db } from '../db'
 import { isPostgres } from '../db'
 import { isUniqueViolation } from '../db/errors'
-import type { UserRow } from '../db/schema'
 import { writeTransaction } from '../db/write'
-import type { Page, SessionUser, User } from '#shared/types/api'
-import type { RegisterInput } from '#shared/schemas/account'
+import type { UserRow } from '../db/schema'
+import type { Account, Page, SessionUser, User } from '#shared/types/api'
+import type { AccountPatchInput, RegisterInput } from '#shared/schemas/account'
 import { approvedEmail, registrationEmail } from './emails'
 import type { MailContext } from './emails'
 import { enqueueEmail } from './mail'
@@ -15,7 +15,7 @@ import { hashPassword, verifyPassword } from './passwords'
 
 export const LOGIN_MAX_FAILURES = 5
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000
-const LAST_SEEN_RESOLUTION_MS = 5 * 60 * 1000
+const LAST_SEEN_RESOLUTION_MS = 10 * 60 * 1000
 
 /** The public shape of a user: never the hash. */
 export function toUser(row: UserRow): User {
@@ -27,6 +27,11 @@ export function toUser(row: UserRow): User {
     approved: row.approved_at !== null,
     createdAt: row.created_at,
   }
+}
+
+/** One's own account: the public user and the email switch. */
+export function toAccount(row: UserRow): Account {
+  return { ...toUser(row), emailOptIn: Number(row.email_opt_in) === 1 }
 }
 
 /** What GET /api/auth/session answers. */
@@ -131,10 +136,28 @@ export async function authenticate(db: Db, username: string, password: string): 
   return user
 }
 
-/** Notes that the user was active, at most every few minutes so reads stay reads. */
-export async function touchLastSeen(db: Db, user: UserRow, now = new Date()): Promise<void> {
-  if (user.last_seen_at && now.getTime() - new Date(user.last_seen_at).getTime() < LAST_SEEN_RESOLUTION_MS) return
-  await db.updateTable('users').set({ last_seen_at: now.toISOString() }).where('id', '=', user.id).execute()
+const lastSeenWrites = new Map<number, number>()
+const LAST_SEEN_MEMORY = 100_000
+
+/**
+ * Notes that the user was active, for the inactivity nudge: at most one write per user
+ * every ten minutes. The user row is loaded by every authenticated request anyway, and the
+ * last write is remembered in process memory, so most requests skip this without a query;
+ * the write itself joins the next group commit and the request does not wait for it.
+ * Resolves when written, or at once when skipped; never rejects.
+ */
+export function touchLastSeen(db: Db, user: Pick<UserRow, 'id' | 'last_seen_at'>, now = new Date()): Promise<void> {
+  const t = now.getTime()
+  const stored = user.last_seen_at ? new Date(user.last_seen_at).getTime() : 0
+  const last = Math.max(stored, lastSeenWrites.get(user.id) ?? 0)
+  if (t - last < LAST_SEEN_RESOLUTION_MS) return Promise.resolve()
+  if (lastSeenWrites.size >= LAST_SEEN_MEMORY) lastSeenWrites.clear()
+  lastSeenWrites.set(user.id, t)
+  return writeTransaction(db, trx => trx.updateTable('users').set({ last_seen_at: now.toISOString() }).where('id', '=', user.id).execute())
+    .then(() => {}, (err) => {
+      lastSeenWrites.delete(user.id)
+      console.warn(`[accounts] could not note user ${user.id} as seen: ${(err as Error).message}`)
+    })
 }
 
 /** Users newest first, filtered by approval status. */
@@ -209,4 +232,38 @@ export async function ensureAdmin(db: Db, opts: { username: string, email: strin
     throw err
   }
   return { created: true, generatedPassword }
+}
+
+/**
+ * Changes one's own email address, email switch or password. A new password needs the
+ * current one (a wrong one is a 400 on `currentPassword`); an address someone else has is
+ * a 409. Everything asked for changes together, or nothing does.
+ */
+export async function updateAccount(db: Db, user: UserRow, input: AccountPatchInput): Promise<Account> {
+  const set: { email?: string, email_opt_in?: number, password_hash?: string } = {}
+  if (input.password !== undefined) {
+    if (!(await verifyPassword(user.password_hash, input.currentPassword ?? '')))
+      throw createError({ statusCode: 400, statusMessage: 'Bad Request', message: 'Your current password is not right', data: { issues: [{ code: 'custom', path: ['currentPassword'], message: 'Your current password is not right' }] } })
+    set.password_hash = await hashPassword(input.password)
+  }
+  if (input.emailOptIn !== undefined) set.email_opt_in = input.emailOptIn ? 1 : 0
+  if (input.email !== undefined && input.email !== user.email) {
+    const taken = await db.selectFrom('users').select('id').where('email', '=', input.email).where('id', '!=', user.id).executeTakeFirst()
+    if (taken) throw emailTaken()
+    set.email = input.email
+  }
+  if (Object.keys(set).length) {
+    try {
+      await db.updateTable('users').set(set).where('id', '=', user.id).execute()
+    }
+    catch (err) {
+      if (isUniqueViolation(err)) throw emailTaken()
+      throw err
+    }
+  }
+  return toAccount((await findUserById(db, user.id))!)
+}
+
+function emailTaken() {
+  return createError({ statusCode: 409, statusMessage: 'Conflict', message: 'That email address is already registered', data: { field: 'email' } })
 }

@@ -379,18 +379,39 @@ function venueClock(iso: string, timeZone: string): string {
   return `${date} ${time}`
 }
 
+const digitsOf = new Map<string, number>()
+
+/** How many minor-unit digits a currency has (INR 2, JPY 0); remembered, as Intl objects hold native memory. */
+function minorDigits(currency: string): number {
+  let digits = digitsOf.get(currency)
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
+    digitsOf.set(currency, digits)
+  }
+  return digits
+}
+
+/** What a row of the bookings CSV needs (bookingQuery selects it). */
+export type BookingCsvRow = Pick<BookingJoinRow, 'reference' | 'show_name' | 'venue_name' | 'place' | 'starts_at' | 'timezone' | 'seats' | 'quantity' | 'unit_price' | 'total' | 'status' | 'created_at'>
+
 /**
- * A user's bookings as CSV, newest first; start times in the venue's timezone, money in
- * major units. Cells that a spreadsheet would run as formulas are escaped.
+ * Bookings as CSV, in the order given; start times in the venue's timezone, money in
+ * major units. Cells that a spreadsheet would run as formulas are escaped. The export and
+ * the monthly report's attachment share it.
  */
-export async function bookingsCsv(db: Db, userId: number, currency: string): Promise<string> {
-  const rows = await bookingQuery(db).where('b.user_id', '=', userId).orderBy('b.created_at', 'desc').orderBy('b.id', 'desc').execute()
-  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
+export function formatBookingsCsv(rows: BookingCsvRow[], currency: string): string {
+  const digits = minorDigits(currency)
   const major = (minor: number) => (minor / 10 ** digits).toFixed(digits)
   return Papa.unparse({
     fields: ['Reference', 'Show', 'Venue', 'Place', 'Starts (venue time)', 'Timezone', 'Seats', 'Quantity', 'Unit price', 'Total', 'Currency', 'Status', 'Booked at (UTC)'],
     data: rows.map(r => [r.reference, r.show_name, r.venue_name, r.place, venueClock(r.starts_at, r.timezone), r.timezone, splitSeats(r.seats).join(' '), r.quantity, major(r.unit_price), major(r.total), currency, r.status, r.created_at]),
   }, { escapeFormulae: true, newline: '\r\n' })
+}
+
+/** A user's bookings as CSV, newest first (see formatBookingsCsv). */
+export async function bookingsCsv(db: Db, userId: number, currency: string): Promise<string> {
+  const rows = await bookingQuery(db).where('b.user_id', '=', userId).orderBy('b.created_at', 'desc').orderBy('b.id', 'desc').execute()
+  return formatBookingsCsv(rows, currency)
 }
 
 /** An iCalendar event for one of the user's bookings; undefined for anyone else's. */

@@ -30,7 +30,7 @@ export async function requireUser(event: H3Event): Promise<UserRow> {
   const db = useDb()
   const user = await findSessionUser(db, claims)
   if (!user) unauthorized('Your session is invalid or has expired; log in again')
-  await touchLastSeen(db, user)
+  void touchLastSeen(db, user)
   event.context.user = user
   event.context.token = claims
   return user

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { IdParamSchema, LoginSchema, RegisterSchema, UserListQuerySchema } from '#shared/schemas/account'
+import { AccountPatchSchema, IdParamSchema, LoginSchema, RegisterSchema, UnsubscribeQuerySchema, UserListQuerySchema } from '#shared/schemas/account'
 import { ScreeningCreateSchema, ScreeningListQuerySchema, ScreeningPatchSchema, SearchQuerySchema, ShowCreateSchema, ShowListQuerySchema, ShowPatchSchema, VenueCreateSchema, VenueListQuerySchema, VenuePatchSchema } from '#shared/schemas/catalog'
 import { BookingCreateSchema, BookingListQuerySchema, BookingPatchSchema } from '#shared/schemas/booking'
 import * as R from '#shared/schemas/responses'
@@ -26,6 +26,10 @@ export const operations: Operation[] = [
   { method: 'post', path: '/api/auth/login', tag: 'Accounts', summary: 'Log in', who: 'anyone', body: LoginSchema, ok: [200, 'A bearer token', z.object({ token: z.string() })], errors: { 400: 'Invalid input', 401: 'Wrong username or password', 403: 'Waiting for approval', 429: 'Too many failures; see Retry-After' } },
   { method: 'get', path: '/api/auth/session', tag: 'Accounts', summary: 'The logged-in user', who: 'user', ok: [200, 'The user', R.SessionResponse] },
   { method: 'post', path: '/api/auth/logout', tag: 'Accounts', summary: 'Log out: the token is refused afterwards', who: 'user', ok: [200, 'Logged out', z.object({ ok: z.boolean() })] },
+  { method: 'get', path: '/api/account', tag: 'Accounts', summary: 'Your account, with the email switch', who: 'user', ok: [200, 'The account', z.object({ user: R.AccountResponse })] },
+  { method: 'patch', path: '/api/account', tag: 'Accounts', summary: 'Change your email address, email switch (reminders, nudges, reports) or password (send currentPassword with it)', who: 'user', body: AccountPatchSchema, ok: [200, 'The account', z.object({ user: R.AccountResponse })], errors: { 400: 'Invalid input, or the current password is not right (data.issues on currentPassword)', 409: 'That email address is already registered' } },
+  { method: 'get', path: '/api/unsubscribe', tag: 'Accounts', summary: 'What an unsubscribe link (signed token from a reminder or report) will do; no login', who: 'anyone', query: UnsubscribeQuerySchema, ok: [200, 'The masked address and whether it receives reminders and reports', R.UnsubscribeResponse.extend({ action: z.string() })], errors: { 400: 'The token is malformed, altered or for a deleted account' } },
+  { method: 'post', path: '/api/unsubscribe', tag: 'Accounts', summary: 'Stop reminders, nudges and reports (idempotent; accepts the RFC 8058 one-click body List-Unsubscribe=One-Click); no login', who: 'anyone', query: UnsubscribeQuerySchema, ok: [200, 'Unsubscribed', R.UnsubscribeResponse], errors: { 400: 'The token is malformed, altered or for a deleted account' } },
   { method: 'get', path: '/api/users', tag: 'Users', summary: 'Users, newest first', who: 'admin', query: UserListQuerySchema, ok: [200, 'A page of users', R.pageOf(R.UserResponse)] },
   { method: 'post', path: '/api/users/{id}/approve', tag: 'Users', summary: 'Approve a user', who: 'admin', ok: [200, 'The approved user', z.object({ user: R.UserResponse })], errors: { 404: 'No such user' } },
   { method: 'delete', path: '/api/users/{id}', tag: 'Users', summary: 'Delete (reject) a user; their bookings are released', who: 'admin', ok: [204, 'Deleted'], errors: { 404: 'No such user', 409: 'You cannot delete yourself' } },
@@ -58,7 +62,8 @@ export const operations: Operation[] = [
   { method: 'get', path: '/api/admin/outbox/{id}', tag: 'Admin', summary: 'One email in full: HTML, plain text, headers and its attachments (name, type, size)', who: 'admin', ok: [200, 'The email', OutboxDetailResponse], errors: { 404: 'No such email' } },
   { method: 'get', path: '/api/search', tag: 'Search', summary: 'Top shows and venues for the header search', who: 'anyone', query: SearchQuerySchema, ok: [200, 'Matches', R.SearchResponse] },
   { method: 'get', path: '/api/filters', tag: 'Search', summary: 'Cities and tags to filter by', who: 'anyone', ok: [200, 'Filters', R.FiltersResponse] },
-  { method: 'post', path: '/api/admin/tasks/{name}', tag: 'Admin', summary: 'Run a task now (e.g. db:seed)', who: 'admin', ok: [200, 'What the task returned', z.object({ result: z.unknown() })], errors: { 404: 'No such task' } },
+  { method: 'get', path: '/api/admin/tasks', tag: 'Admin', summary: 'The tasks with their schedule and last run', who: 'admin', ok: [200, 'Every task', R.TaskListResponse] },
+  { method: 'post', path: '/api/admin/tasks/{name}', tag: 'Admin', summary: 'Run a task now (reminders:daily, reports:monthly, mail:flush, db:seed); it acts whatever the schedule or NUXT_SCHEDULER say, and the run is recorded', who: 'admin', ok: [200, 'What the task returned', z.object({ result: z.unknown() })], errors: { 404: 'No such task' } },
   { method: 'get', path: '/api/health', tag: 'Operations', summary: 'Whether the database answers', who: 'anyone', ok: [200, 'Healthy', z.object({ status: z.literal('ok') })], errors: { 503: 'The database does not answer' } },
   { method: 'get', path: '/api/openapi.json', tag: 'Operations', summary: 'This document', who: 'anyone', ok: [200, 'OpenAPI 3.1'] },
 ]

@@ -39,3 +39,24 @@ export const UserListQuerySchema = PageQuerySchema.extend({
 export const IdParamSchema = z.object({
   id: z.coerce.number().int().positive(),
 })
+
+export const UnsubscribeQuerySchema = z.object({
+  token: z.string().trim().min(1, 'The link has no token').max(100),
+})
+
+/**
+ * Changes to one's own account. A new password needs the current one; changing the email
+ * address or the email switch does not (the contract: `{email?, emailOptIn?, password?+currentPassword}`).
+ */
+export const AccountPatchSchema = z.object({
+  email: EmailSchema.optional(),
+  emailOptIn: z.boolean().optional(),
+  password: PasswordSchema.optional(),
+  currentPassword: z.string().min(1, 'Enter your current password').max(128, 'Use at most 128 characters').optional(),
+}).strict().superRefine((value, ctx) => {
+  if (value.password !== undefined && value.currentPassword === undefined)
+    ctx.addIssue({ code: 'custom', path: ['currentPassword'], message: 'Enter your current password to set a new one' })
+  if (value.email === undefined && value.emailOptIn === undefined && value.password === undefined)
+    ctx.addIssue({ code: 'custom', path: [], message: 'Nothing to change: send email, emailOptIn or password' })
+})
+export type AccountPatchInput = z.infer<typeof AccountPatchSchema>

@@ -53,3 +53,14 @@ export const StatsResponse = z.object({
   ticketsPerDay: z.array(z.object({ date: z.string(), tickets: z.number().int(), revenue: money })),
   shows: z.array(z.object({ id: z.number().int(), name: z.string(), tickets: z.number().int(), revenue: money, capacity: z.number().int(), occupancy: z.number() })),
 })
+
+export const AccountResponse = UserResponse.extend({ emailOptIn: z.boolean().describe('Receives reminders, nudges and monthly reports') })
+export const UnsubscribeResponse = z.object({ email: z.string().describe('The address, masked'), emailOptIn: z.boolean() })
+const TaskRunResponse = z.object({ startedAt: instant, finishedAt: instant.nullable(), result: z.unknown(), error: z.string().nullable() })
+export const TaskResponse = z.object({
+  name: z.string(), description: z.string(),
+  cron: z.string().nullable().describe('The cron expression the scheduler ticks on (server time); null: on demand only'),
+  schedule: z.string().describe('When the task acts, as people say it'),
+  lastRun: TaskRunResponse.nullable(),
+})
+export const TaskListResponse = pageOf(TaskResponse).extend({ scheduler: z.enum(['on', 'off']).describe('NUXT_SCHEDULER of the instance that answered') })

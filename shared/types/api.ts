@@ -9,6 +9,11 @@ export interface User {
   createdAt: string
 }
 
+/** One's own account (GET/PATCH /api/account). */
+export interface Account extends User {
+  emailOptIn: boolean
+}
+
 export interface SessionUser {
   id: number
   username: string

@@ -1,0 +1,7 @@
+import { toAccount } from '../../domain/accounts'
+
+/** One's own account, with the email switch (the session does not carry it). */
+export default defineEventHandler(async (event) => {
+  const user = await requireUser(event)
+  return { user: toAccount(user) }
+})
