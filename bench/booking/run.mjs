@@ -95,12 +95,13 @@ try {
   const screeningId = db.prepare('insert into screenings (show_id, venue_id, starts_at, ends_at, local_date, price, capacity, seats_sold) values (?, 1, ?, ?, \'\', 20000, 5000, 0)')
     .run(show.id, '2099-01-01T10:00:00.000Z', '2099-01-01T12:15:00.000Z').lastInsertRowid
   const claim = db.prepare('update screenings set seats_sold = seats_sold + 1 where id = ? and cancelled_at is null and seats_sold + 1 <= capacity')
-  const taken = db.prepare('select seat from booking_seats where screening_id = ?')
+  const taken = db.prepare('select group_concat(seat, \',\') as seats from booking_seats where screening_id = ?')
   const insertBooking = db.prepare('insert into bookings (reference, user_id, screening_id, quantity, unit_price, total, status, seats, created_at, updated_at) values (?, 2, ?, 1, 20000, 20000, \'confirmed\', ?, ?, ?)')
   const insertSeat = db.prepare('insert into booking_seats (screening_id, seat, booking_id) values (?, ?, ?)')
   const book = db.transaction((i) => {
     if (claim.run(screeningId).changes !== 1) throw new Error('sold out')
-    const held = new Set(taken.all(screeningId).map(r => r.seat))
+    const { seats } = taken.get(screeningId)
+    const held = new Set(seats ? seats.split(',') : [])
     let seat
     for (let k = 0; !seat; k++) if (!held.has(`S${k}`)) seat = `S${k}`
     const now = new Date().toISOString()
