@@ -127,14 +127,17 @@ export async function listShows(db: Db, query: ShowListQuery, opts: { isAdmin?: 
     ? rowsQuery.orderBy('shows.created_at', 'desc').orderBy('shows.id', 'desc')
     : rowsQuery.orderBy('next_at').orderBy('shows.id')
 
-  const [rows, count] = await Promise.all([
-    ordered.limit(query.pageSize).offset((query.page - 1) * query.pageSize).execute(),
-    q.select(eb => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ])
+  // The total rides along with the page (a window count over the same matches), so the
+  // filters run once; only a page past the end needs a count of its own.
+  const rows = await ordered.select(eb => eb.fn.countAll<number>().over().as('total_matches'))
+    .limit(query.pageSize).offset((query.page - 1) * query.pageSize).execute()
+  const total = rows.length
+    ? Number(rows[0]!.total_matches)
+    : query.page === 1 ? 0 : Number((await q.select(eb => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
   const ids = rows.map(r => r.id)
   const [tags, next] = await Promise.all([tagsOf(db, ids), nextScreenings(db, rows)])
   const items = rows.map(r => ({ ...toShow(r, tags.get(r.id)!), nextScreening: next.get(r.id) ?? null }))
-  return { items, total: Number(count.n), page: query.page, pageSize: query.pageSize }
+  return { items, total, page: query.page, pageSize: query.pageSize }
 }
 
 async function nextScreenings(db: Db, rows: { id: number, next_id: number | null }[]) {

@@ -503,6 +503,10 @@ describe('listShows', () => {
     expect(page3).toMatchObject({ total: 5, page: 3, pageSize: 2 })
     expect(names(page3)).toEqual([`p4 ${t}`])
     expect(await shows({ tag: t, pageSize: '2', page: '4' })).toMatchObject({ items: [], total: 5, page: 4 })
+    // The same totals through the city and the admin's "all" paths.
+    expect(await shows({ tag: t, city: 'testville', pageSize: '2', page: '2' })).toMatchObject({ total: 5 })
+    expect(await shows({ tag: t, all: 'true', pageSize: '2', page: '3' }, { isAdmin: true })).toMatchObject({ total: 5 })
+    expect(await shows({ tag: `${t}-none` })).toMatchObject({ items: [], total: 0 })
   })
 })
 
