@@ -5,6 +5,7 @@ import type { Db } from '../db'
 import { isPostgres } from '../db'
 import { isUniqueViolation } from '../db/errors'
 import { writeTransaction } from '../db/write'
+import { moneyFormat } from '#shared/money'
 import { seatExists } from '#shared/seats'
 import { utcToZonedLocal } from '#shared/time'
 import type { BookingCreateInput, BookingPatchInput } from '#shared/schemas/booking'
@@ -154,10 +155,15 @@ async function lockScreening(trx: Db, screeningId: number): Promise<void> {
   await trx.selectFrom('screenings').select('id').where('id', '=', screeningId).forUpdate().executeTakeFirst()
 }
 
-async function loadScreening(trx: Db, screeningId: number, now: Date) {
-  const s = await trx.selectFrom('screenings as s').innerJoin('venues as v', 'v.id', 's.venue_id').innerJoin('shows as sh', 'sh.id', 's.show_id')
+/** A screening with what a booking and its email show of its venue and show. */
+function screeningForBooking(trx: Db, screeningId: number) {
+  return trx.selectFrom('screenings as s').innerJoin('venues as v', 'v.id', 's.venue_id').innerJoin('shows as sh', 'sh.id', 's.show_id')
     .select(['s.id', 's.starts_at', 's.price', 's.capacity', 'v.seats_per_row', 'v.id as venue_id', 'v.name as venue_name', 'v.place', 'v.timezone', 'sh.id as show_id', 'sh.name as show_name', 'sh.poster_key', 'sh.duration_minutes'])
-    .where('s.id', '=', screeningId).where('s.cancelled_at', 'is', null).executeTakeFirst()
+    .where('s.id', '=', screeningId)
+}
+
+async function loadScreening(trx: Db, screeningId: number, now: Date) {
+  const s = await screeningForBooking(trx, screeningId).where('s.cancelled_at', 'is', null).executeTakeFirst()
   if (!s) throw notFound('No such screening')
   if (new Date(s.starts_at) <= now) throw conflict('This screening has already started: bookings can no longer be made or changed', { seatsLeft: 0 })
   return s
@@ -338,9 +344,7 @@ export async function cancelBooking(db: Db, userId: number, id: number, now = ne
   const cancelledNow = await writeTransaction(db, async (trx) => {
     const b = await lockedForChange(trx, userId, id)
     if (b.status === 'cancelled') return false
-    const s = await trx.selectFrom('screenings as s').innerJoin('venues as v', 'v.id', 's.venue_id').innerJoin('shows as sh', 'sh.id', 's.show_id')
-      .select(['s.id', 's.starts_at', 's.price', 's.capacity', 'v.seats_per_row', 'v.id as venue_id', 'v.name as venue_name', 'v.place', 'v.timezone', 'sh.id as show_id', 'sh.name as show_name', 'sh.poster_key', 'sh.duration_minutes'])
-      .where('s.id', '=', b.screening_id).executeTakeFirstOrThrow()
+    const s = await screeningForBooking(trx, b.screening_id).executeTakeFirstOrThrow()
     if (new Date(s.starts_at) <= now) throw conflict('This screening has already started: the booking can no longer be cancelled', { seatsLeft: 0 })
     const res = await trx.updateTable('bookings').set({ status: 'cancelled', updated_at: now.toISOString() })
       .where('id', '=', b.id).where('status', '=', 'confirmed').executeTakeFirst()
@@ -386,18 +390,6 @@ function venueClock(iso: string, timeZone: string): string {
   return `${date} ${time}`
 }
 
-const digitsOf = new Map<string, number>()
-
-/** How many minor-unit digits a currency has (INR 2, JPY 0); remembered, as Intl objects hold native memory. */
-function minorDigits(currency: string): number {
-  let digits = digitsOf.get(currency)
-  if (digits === undefined) {
-    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
-    digitsOf.set(currency, digits)
-  }
-  return digits
-}
-
 /** What a row of the bookings CSV needs (bookingQuery selects it). */
 export type BookingCsvRow = Pick<BookingJoinRow, 'reference' | 'show_name' | 'venue_name' | 'place' | 'starts_at' | 'timezone' | 'seats' | 'quantity' | 'unit_price' | 'total' | 'status' | 'created_at'>
 
@@ -407,7 +399,7 @@ export type BookingCsvRow = Pick<BookingJoinRow, 'reference' | 'show_name' | 've
  * the monthly report's attachment share it.
  */
 export function formatBookingsCsv(rows: BookingCsvRow[], currency: string): string {
-  const digits = minorDigits(currency)
+  const digits = moneyFormat(currency).resolvedOptions().maximumFractionDigits ?? 2
   const major = (minor: number) => (minor / 10 ** digits).toFixed(digits)
   return Papa.unparse({
     fields: ['Reference', 'Show', 'Venue', 'Place', 'Starts (venue time)', 'Timezone', 'Seats', 'Quantity', 'Unit price', 'Total', 'Currency', 'Status', 'Booked at (UTC)'],

@@ -1,4 +1,5 @@
 import { formatMoney } from '#shared/money'
+import { venueDateTime } from './email-format'
 import { buildBookingIcs } from './ics'
 import type { MailAttachment, OutgoingEmail } from './mail'
 import { renderEmail } from './mail'
@@ -41,28 +42,13 @@ export interface BookingMail {
 
 const site = (ctx: MailContext) => ctx.siteUrl.replace(/\/+$/, '')
 
-// Making an Intl.DateTimeFormat costs far more than using one, and emails are rendered
-// inside booking transactions: one pair of formats per timezone, kept.
-const venueFormats = new Map<string, [Intl.DateTimeFormat, Intl.DateTimeFormat]>()
-
-/** "Sat 29 Nov 2026, 18:30": an instant as the venue's clock shows it, the day spelled out. */
-export function venueDateTime(iso: string, timeZone: string): string {
-  let formats = venueFormats.get(timeZone)
-  if (!formats) {
-    formats = [
-      new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }),
-      new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
-    ]
-    venueFormats.set(timeZone, formats)
-  }
-  const d = new Date(iso)
-  return `${formats[0].format(d).replace(',', '')}, ${formats[1].format(d)}`
-}
+/** "Sat 29 Nov 2026, 18:30": booking emails name the year, as a ticket does. */
+const when = (b: BookingMail) => venueDateTime(b.startsAt, b.timezone, true)
 
 function bookingRows(b: BookingMail, ctx: MailContext): Array<[string, string]> {
   return [
     ['Show', b.showName],
-    ['When', `${venueDateTime(b.startsAt, b.timezone)} (venue time)`],
+    ['When', `${when(b)} (venue time)`],
     ['Venue', `${b.venueName}, ${b.place}`],
     ['Seats', b.seats.join(', ') || '—'],
     ['Tickets', String(b.quantity)],
@@ -108,10 +94,10 @@ export function approvedEmail(user: MailUser, ctx: MailContext): OutgoingEmail {
   return { ...rendered, to: user.email, kind: 'approved', dedupeKey: `approved:${user.id}`, userId: user.id }
 }
 
-const confirmedSubject = (b: BookingMail) => `Booking confirmed: ${b.showName}, ${venueDateTime(b.startsAt, b.timezone)}`
-const changedSubject = (b: BookingMail) => `Booking changed: ${b.showName}, ${venueDateTime(b.startsAt, b.timezone)}`
+const confirmedSubject = (b: BookingMail) => `Booking confirmed: ${b.showName}, ${when(b)}`
+const changedSubject = (b: BookingMail) => `Booking changed: ${b.showName}, ${when(b)}`
 const cancelledSubject = (b: BookingMail, reason: 'user' | 'screening-cancelled') =>
-  `${reason === 'screening-cancelled' ? 'Screening' : 'Booking'} cancelled: ${b.showName}, ${venueDateTime(b.startsAt, b.timezone)}`
+  `${reason === 'screening-cancelled' ? 'Screening' : 'Booking'} cancelled: ${b.showName}, ${when(b)}`
 
 /** "Booking confirmed", with the booking's calendar invite (.ics) attached. */
 export function bookingConfirmedEmail(b: BookingMail, to: string, ctx: MailContext, now = new Date()): OutgoingEmail {
@@ -147,7 +133,6 @@ export function bookingChangedEmail(b: BookingMail, to: string, change: number, 
 
 /** "Booking cancelled", by its owner or because an admin cancelled the screening. */
 export function bookingCancelledEmail(b: BookingMail, to: string, reason: 'user' | 'screening-cancelled', ctx: MailContext): OutgoingEmail {
-  const when = venueDateTime(b.startsAt, b.timezone)
   const byScreening = reason === 'screening-cancelled'
   const rendered = renderEmail({
     subject: cancelledSubject(b, reason),
@@ -159,7 +144,7 @@ export function bookingCancelledEmail(b: BookingMail, to: string, reason: 'user'
       {
         type: 'paragraph',
         text: byScreening
-          ? `We are sorry: the screening of ${b.showName} on ${when} at ${b.venueName} has been cancelled, so your booking ${b.reference} is cancelled too.`
+          ? `We are sorry: the screening of ${b.showName} on ${when(b)} at ${b.venueName} has been cancelled, so your booking ${b.reference} is cancelled too.`
           : `You cancelled booking ${b.reference}; its seats are free again for others.`,
       },
       { type: 'details', rows: bookingRows(b, ctx).filter(([label]) => label !== 'Tickets') },
