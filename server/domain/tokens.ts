@@ -68,12 +68,6 @@ export function findSessionUser(db: Db, claims: Pick<TokenClaims, 'userId' | 'jt
     .executeTakeFirst()
 }
 
-/** True when the token id was revoked by a logout. */
-export async function isRevoked(db: Db, jti: string): Promise<boolean> {
-  const row = await db.selectFrom('revoked_tokens').select('jti').where('jti', '=', jti).executeTakeFirst()
-  return row !== undefined
-}
-
 /** Forgets revocations of tokens that have expired by now (they are refused anyway). */
 export async function pruneRevokedTokens(db: Db, now = new Date()): Promise<number> {
   const res = await db.deleteFrom('revoked_tokens').where('expires_at', '<', now.toISOString()).executeTakeFirst()

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SignJWT, base64url, decodeJwt, decodeProtectedHeader } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TOKEN_TTL_SECONDS, isRevoked, pruneRevokedTokens, revokeToken, signToken, verifyToken } from '../../server/domain/tokens'
+import { TOKEN_TTL_SECONDS, findSessionUser, pruneRevokedTokens, revokeToken, signToken, verifyToken } from '../../server/domain/tokens'
 import { MIN_SECRET_BYTES, resolveAuthSecret } from '../../server/utils/secret'
 import type { Db } from '../../server/db'
 import { createTestDb } from '../helpers/db'
@@ -102,23 +102,33 @@ describe('signToken and verifyToken', () => {
   })
 })
 
-describe('revokeToken, isRevoked and pruneRevokedTokens', () => {
+describe('revokeToken, findSessionUser and pruneRevokedTokens', () => {
   let db: Db
   let destroy: () => Promise<void>
+  let userId: number
   beforeAll(async () => {
     ({ db, destroy } = await createTestDb())
+    userId = (await db.insertInto('users').values({ username: 'tok', email: 'tok@example.test', password_hash: 'x', role: 'user', approved_at: null, created_at: new Date().toISOString() })
+      .returning('id').executeTakeFirstOrThrow()).id
   })
   afterAll(() => destroy?.())
 
+  /** Whether a token with this jti still opens a session for the user. */
+  const accepted = async (jti: string) => (await findSessionUser(db, { userId, jti }))?.id === userId
+
   it('revokes a token by its jti, and revoking it twice is harmless', async () => {
-    const claims = (await verifyToken(SECRET, await signToken(SECRET, 42)))!
-    const other = (await verifyToken(SECRET, await signToken(SECRET, 42)))!
-    expect(await isRevoked(db, claims.jti)).toBe(false)
+    const claims = (await verifyToken(SECRET, await signToken(SECRET, userId)))!
+    const other = (await verifyToken(SECRET, await signToken(SECRET, userId)))!
+    expect(await accepted(claims.jti)).toBe(true)
     await revokeToken(db, claims)
     await revokeToken(db, claims)
-    expect(await isRevoked(db, claims.jti)).toBe(true)
+    expect(await accepted(claims.jti)).toBe(false)
     // Only that token: another token of the same user stays valid.
-    expect(await isRevoked(db, other.jti)).toBe(false)
+    expect(await accepted(other.jti)).toBe(true)
+  })
+
+  it('finds no session for a user who is gone', async () => {
+    expect(await findSessionUser(db, { userId: userId + 1000, jti: randomUUID() })).toBeUndefined()
   })
 
   it('prunes only revocations of tokens that have expired by then', async () => {
@@ -128,8 +138,8 @@ describe('revokeToken, isRevoked and pruneRevokedTokens', () => {
     await revokeToken(db, live)
     const removed = await pruneRevokedTokens(db, new Date('2026-01-02T00:00:00.000Z'))
     expect(removed).toBe(1)
-    expect(await isRevoked(db, expired.jti)).toBe(false)
-    expect(await isRevoked(db, live.jti)).toBe(true)
+    expect(await accepted(expired.jti)).toBe(true)
+    expect(await accepted(live.jti)).toBe(false)
   })
 })
 
