@@ -53,6 +53,9 @@ export function openDb(url: string, dataDir = '.data'): { db: Db, dialect: Diale
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
+  // Savepoint journals (the group committer opens a savepoint per booking) in memory, not in
+  // temporary files: measured, the booking transaction's inserts ran five times slower.
+  sqlite.pragma('temp_store = memory')
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
   if (file !== ':memory:') walFiles.set(db, `${file}-wal`)
   return { db, dialect: 'sqlite' }

@@ -1,11 +1,21 @@
 import { closeSync, fdatasync, fstatSync, openSync } from 'node:fs'
-import { sql } from 'kysely'
+import { CompiledQuery } from 'kysely'
 import type { Db } from '.'
 import { isPostgres, walFileOf } from '.'
 
 type Job = { run: (trx: Db) => Promise<unknown>, resolve: (v: unknown) => void, reject: (e: unknown) => void }
 
 const MAX_BATCH = 256
+
+/** The committer's own statements, compiled once; a job's savepoint is never nested, so one name does. */
+const SYNC_NORMAL = CompiledQuery.raw('pragma synchronous = normal')
+const SYNC_FULL = CompiledQuery.raw('pragma synchronous = full')
+const BEGIN = CompiledQuery.raw('begin')
+const COMMIT = CompiledQuery.raw('commit')
+const ROLLBACK = CompiledQuery.raw('rollback')
+const SAVEPOINT = CompiledQuery.raw('savepoint job')
+const RELEASE = CompiledQuery.raw('release job')
+const ROLLBACK_JOB = CompiledQuery.raw('rollback to job')
 
 type FsyncFn = (fd: number, callback: (err: NodeJS.ErrnoException | null) => void) => void
 
@@ -107,34 +117,33 @@ export class GroupCommitter {
     const failed = new Set<Job>()
     try {
       await this.db.connection().execute(async (conn) => {
-        if (this.wal) await sql`pragma synchronous = normal`.execute(conn)
+        if (this.wal) await conn.executeQuery(SYNC_NORMAL)
         try {
-          await sql`begin`.execute(conn)
+          await conn.executeQuery(BEGIN)
           try {
-            for (const [i, job] of batch.entries()) {
-              const name = sql.raw(`job${i}`)
-              await sql`savepoint ${name}`.execute(conn)
+            for (const job of batch) {
+              await conn.executeQuery(SAVEPOINT)
               try {
                 const value = await job.run(conn)
-                await sql`release ${name}`.execute(conn)
+                await conn.executeQuery(RELEASE)
                 done.push({ job, value })
               }
               catch (err) {
-                await sql`rollback to ${name}`.execute(conn)
-                await sql`release ${name}`.execute(conn)
+                await conn.executeQuery(ROLLBACK_JOB)
+                await conn.executeQuery(RELEASE)
                 failed.add(job)
                 job.reject(err)
               }
             }
-            await sql`commit`.execute(conn)
+            await conn.executeQuery(COMMIT)
           }
           catch (err) {
-            await sql`rollback`.execute(conn).catch(() => {})
+            await conn.executeQuery(ROLLBACK).catch(() => {})
             throw err
           }
         }
         finally {
-          if (this.wal) await sql`pragma synchronous = full`.execute(conn)
+          if (this.wal) await conn.executeQuery(SYNC_FULL)
         }
       })
     }

@@ -4,6 +4,7 @@ import { sql } from 'kysely'
 import type { Db } from '../db'
 import { isPostgres } from '../db'
 import { isUniqueViolation } from '../db/errors'
+import { prepared } from '../db/prepared'
 import { writeTransaction } from '../db/write'
 import { moneyFormat } from '#shared/money'
 import { seatExists } from '#shared/seats'
@@ -81,22 +82,34 @@ export async function listBookings(db: Db, userId: number, opts: { page: number,
   return { items: rows.map(toBooking), total: Number(count.n), page: opts.page, pageSize: opts.pageSize }
 }
 
+// The booking path's queries are prepared (see db/prepared.ts): built and compiled once.
+const screeningCount = prepared((db: Db, id: number) => db.selectFrom('screenings').select(['capacity', 'seats_sold']).where('id', '=', id))
+
 async function seatsLeft(trx: Db, screeningId: number): Promise<number> {
-  const s = await trx.selectFrom('screenings').select(['capacity', 'seats_sold']).where('id', '=', screeningId).executeTakeFirst()
+  const s = (await screeningCount(trx, screeningId)).rows[0]
   return s ? s.capacity - s.seats_sold : 0
 }
+
+const seatList = (db: Db) => isPostgres(db) ? sql<string | null>`string_agg(seat, ',')` : sql<string | null>`group_concat(seat, ',')`
+const allTakenSeats = prepared((db: Db, screeningId: number) => db.selectFrom('booking_seats').select(seatList(db).as('seats')).where('screening_id', '=', screeningId))
+const otherTakenSeats = prepared((db: Db, screeningId: number, bookingId: number) => db.selectFrom('booking_seats').select(seatList(db).as('seats'))
+  .where('screening_id', '=', screeningId).where('booking_id', '!=', bookingId))
 
 /**
  * The screening's taken seats. Read as one string the database joins (a big screening
  * has thousands of seat rows, and a row object each costs far more than splitting).
  */
 async function takenSeats(trx: Db, screeningId: number, exceptBookingId?: number): Promise<Set<string>> {
-  const joined = isPostgres(trx) ? sql<string | null>`string_agg(seat, ',')` : sql<string | null>`group_concat(seat, ',')`
-  let q = trx.selectFrom('booking_seats').select(joined.as('seats')).where('screening_id', '=', screeningId)
-  if (exceptBookingId) q = q.where('booking_id', '!=', exceptBookingId)
-  const { seats } = await q.executeTakeFirstOrThrow()
+  const res = exceptBookingId ? await otherTakenSeats(trx, screeningId, exceptBookingId) : await allTakenSeats(trx, screeningId)
+  const seats = res.rows[0]?.seats
   return new Set(seats ? seats.split(',') : [])
 }
+
+const claim = prepared((db: Db, screeningId: number, delta: number) => db.updateTable('screenings')
+  .set(eb => ({ seats_sold: eb('seats_sold', '+', delta) }))
+  .where('id', '=', screeningId)
+  .where('cancelled_at', 'is', null)
+  .where(eb => eb(eb('seats_sold', '+', delta), '<=', eb.ref('capacity'))))
 
 /**
  * Moves the screening's sold counter by `delta` only if it stays within capacity. The
@@ -104,13 +117,8 @@ async function takenSeats(trx: Db, screeningId: number, exceptBookingId?: number
  * screening run one after another from here to commit. False when the seats are not there.
  */
 async function claimCount(trx: Db, screeningId: number, delta: number): Promise<boolean> {
-  const res = await trx.updateTable('screenings')
-    .set(eb => ({ seats_sold: eb('seats_sold', '+', delta) }))
-    .where('id', '=', screeningId)
-    .where('cancelled_at', 'is', null)
-    .where(eb => eb(eb('seats_sold', '+', delta), '<=', eb.ref('capacity')))
-    .executeTakeFirst()
-  return Number(res.numUpdatedRows) === 1
+  const res = await claim(trx, screeningId, delta)
+  return Number(res.numAffectedRows) === 1
 }
 
 function assertSeatsExist(seats: string[], capacity: number, seatsPerRow: number) {
@@ -151,9 +159,10 @@ async function asConflict(db: Db, err: unknown, screeningId: number | undefined)
  * SQLite runs one write transaction at a time, so there it is not needed.
  */
 async function lockScreening(trx: Db, screeningId: number): Promise<void> {
-  if (!isPostgres(trx)) return
-  await trx.selectFrom('screenings').select('id').where('id', '=', screeningId).forUpdate().executeTakeFirst()
+  if (isPostgres(trx)) await screeningLock(trx, screeningId)
 }
+
+const screeningLock = prepared((db: Db, id: number) => db.selectFrom('screenings').select('id').where('id', '=', id).forUpdate())
 
 /** A screening with what a booking and its email show of its venue and show. */
 function screeningForBooking(trx: Db, screeningId: number) {
@@ -162,8 +171,10 @@ function screeningForBooking(trx: Db, screeningId: number) {
     .where('s.id', '=', screeningId)
 }
 
+const liveScreening = prepared((db: Db, id: number) => screeningForBooking(db, id).where('s.cancelled_at', 'is', null))
+
 async function loadScreening(trx: Db, screeningId: number, now: Date) {
-  const s = await screeningForBooking(trx, screeningId).where('s.cancelled_at', 'is', null).executeTakeFirst()
+  const s = (await liveScreening(trx, screeningId)).rows[0]
   if (!s) throw notFound('No such screening')
   if (new Date(s.starts_at) <= now) throw conflict('This screening has already started: bookings can no longer be made or changed', { seatsLeft: 0 })
   return s
@@ -210,6 +221,33 @@ function bookingMail(s: LoadedScreening, b: { id: number, reference: string, sta
   }
 }
 
+const insertBooking = prepared((db: Db, reference: string, userId: number, screeningId: number, quantity: number, unitPrice: number, total: number, seats: string, createdAt: string, updatedAt: string) =>
+  db.insertInto('bookings').values({
+    reference,
+    user_id: userId,
+    screening_id: screeningId,
+    quantity,
+    unit_price: unitPrice,
+    total,
+    status: 'confirmed',
+    seats,
+    created_at: createdAt,
+    updated_at: updatedAt,
+  }).returning('id'))
+
+/** One prepared insert per number of seats (1–10), each row (screening, seat, booking). */
+const seatInserts = new Map<number, ReturnType<typeof seatInsert>>()
+function seatInsert(n: number) {
+  return prepared((db: Db, ...values: (string | number)[]) => db.insertInto('booking_seats')
+    .values(Array.from({ length: n }, (_, i) => ({ screening_id: values[3 * i] as number, seat: values[3 * i + 1] as string, booking_id: values[3 * i + 2] as number }))))
+}
+
+async function insertSeats(trx: Db, screeningId: number, bookingId: number, seats: string[]): Promise<void> {
+  let insert = seatInserts.get(seats.length)
+  if (!insert) seatInserts.set(seats.length, insert = seatInsert(seats.length))
+  await insert(trx, ...seats.flatMap(seat => [screeningId, seat, bookingId]))
+}
+
 /**
  * Books seats in one transaction: the conditional counter update must succeed and every
  * seat row must insert, or nothing changes and the caller gets 409 with `seatsLeft`.
@@ -235,19 +273,8 @@ export async function createBooking(db: Db, userId: number, input: BookingCreate
       seats = sortSeats(bestSeats(s.capacity, s.seats_per_row, taken, n) ?? soldOut(s.id, left => `Only ${left} seats are left`))
     }
     const nowIso = now.toISOString()
-    const row = await trx.insertInto('bookings').values({
-      reference,
-      user_id: userId,
-      screening_id: s.id,
-      quantity: n,
-      unit_price: s.price,
-      total: s.price * n,
-      status: 'confirmed',
-      seats: seats.join(','),
-      created_at: nowIso,
-      updated_at: nowIso,
-    }).returning('id').executeTakeFirstOrThrow()
-    await trx.insertInto('booking_seats').values(seats.map(seat => ({ screening_id: s.id, seat, booking_id: row.id }))).execute()
+    const row = (await insertBooking(trx, reference, userId, s.id, n, s.price, s.price * n, seats.join(','), nowIso, nowIso)).rows[0]!
+    await insertSeats(trx, s.id, row.id, seats)
     if (notify) {
       const mail = bookingMail(s, { id: row.id, reference, status: 'confirmed', userId, seats, unitPrice: s.price })
       await enqueueEmail(trx, deferredBookingEmail({ name: 'booking-confirmed', booking: mail, ctx: notify.ctx, at: nowIso }, notify.to), now)
@@ -320,7 +347,7 @@ export async function changeBooking(db: Db, userId: number, id: number, patch: B
     const drop = held.filter(seat => !seats.includes(seat))
     const add = seats.filter(seat => !held.includes(seat))
     if (drop.length) await trx.deleteFrom('booking_seats').where('booking_id', '=', b.id).where('seat', 'in', drop).execute()
-    if (add.length) await trx.insertInto('booking_seats').values(add.map(seat => ({ screening_id: s.id, seat, booking_id: b.id }))).execute()
+    if (add.length) await insertSeats(trx, s.id, b.id, add)
     await trx.updateTable('bookings').set({ quantity: n, total: b.unit_price * n, seats: seats.join(','), updated_at: now.toISOString() })
       .where('id', '=', b.id).execute()
     if (notify && (drop.length || add.length)) {

@@ -1,4 +1,5 @@
 import type { Db } from '../db'
+import { prepared } from '../db/prepared'
 
 /** A file sent with an email; `cid` makes it an inline image the HTML can show as `cid:…`. */
 export interface MailAttachment {
@@ -26,6 +27,12 @@ export interface OutgoingEmail {
   template?: unknown
 }
 
+// Prepared: a booking writes its email in its own transaction, on the hot path.
+const insertOutbox = prepared((db: Db, to: string, subject: string, html: string, text: string, kind: string, dedupeKey: string, nextAttemptAt: string, createdAt: string, userId: number | null, headers: string | null, attachments: string | null, template: string | null) =>
+  db.insertInto('outbox')
+    .values({ to, subject, html, text, kind, dedupe_key: dedupeKey, status: 'pending', next_attempt_at: nextAttemptAt, created_at: createdAt, user_id: userId, headers, attachments, template })
+    .onConflict(oc => oc.column('dedupe_key').doNothing()))
+
 /**
  * Puts an email in the outbox; a second email with the same dedupe key is dropped, so a
  * task run twice (or on two instances) sends once. True when this call added the row.
@@ -34,25 +41,12 @@ export interface OutgoingEmail {
  * outbox); the sending happens later, outside any transaction (domain/outbox.ts).
  */
 export async function enqueueEmail(db: Db, email: OutgoingEmail, now = new Date()): Promise<boolean> {
-  const res = await db.insertInto('outbox')
-    .values({
-      to: email.to,
-      subject: email.subject.slice(0, 300),
-      html: email.html,
-      text: email.text,
-      kind: email.kind,
-      dedupe_key: email.dedupeKey,
-      status: 'pending',
-      next_attempt_at: now.toISOString(),
-      created_at: now.toISOString(),
-      user_id: email.userId ?? null,
-      headers: email.headers && Object.keys(email.headers).length ? JSON.stringify(email.headers) : null,
-      attachments: email.attachments?.length ? JSON.stringify(email.attachments) : null,
-      template: email.template === undefined ? null : JSON.stringify(email.template),
-    })
-    .onConflict(oc => oc.column('dedupe_key').doNothing())
-    .executeTakeFirst()
-  return Number(res.numInsertedOrUpdatedRows ?? 0) > 0
+  const at = now.toISOString()
+  const res = await insertOutbox(db, email.to, email.subject.slice(0, 300), email.html, email.text, email.kind, email.dedupeKey, at, at, email.userId ?? null,
+    email.headers && Object.keys(email.headers).length ? JSON.stringify(email.headers) : null,
+    email.attachments?.length ? JSON.stringify(email.attachments) : null,
+    email.template === undefined ? null : JSON.stringify(email.template))
+  return Number(res.numAffectedRows ?? 0) > 0
 }
 
 /** One block of an email's body; each renders to HTML (styles inlined) and to plain text. */

@@ -2,7 +2,7 @@ import { seatRows } from '#shared/seats'
 
 interface Place { label: string, row: number, pos: number }
 
-type Layout = { rows: Place[][], mid: number, centre: number }
+type Layout = { rows: Place[][], mid: number, centre: number, order: number[] }
 const layouts = new Map<string, Layout>()
 
 /** A venue layout, built once per shape (venues are few; a booking is on the hot path). */
@@ -11,7 +11,10 @@ function layout(capacity: number, seatsPerRow: number): Layout {
   let found = layouts.get(key)
   if (!found) {
     const rows = seatRows(capacity, seatsPerRow).map((r, row) => r.seats.map((label, pos) => Object.freeze({ label, row, pos })))
-    found = { rows, mid: (rows.length - 1) / 2, centre: (seatsPerRow - 1) / 2 }
+    const mid = (rows.length - 1) / 2
+    // Rows nearest the middle of the house first; of two as near, the one further back.
+    const order = rows.map((_, i) => i).sort((a, b) => Math.abs(a - mid) - Math.abs(b - mid) || b - a)
+    found = { rows, mid, centre: (seatsPerRow - 1) / 2, order }
     if (layouts.size > 1000) layouts.clear()
     layouts.set(key, found)
   }
@@ -24,22 +27,25 @@ function layout(capacity: number, seatsPerRow: number): Layout {
  * free seats nearest the middle. Null when fewer than `n` seats are free.
  */
 export function bestSeats(capacity: number, seatsPerRow: number, taken: ReadonlySet<string>, n: number): string[] | null {
-  const { rows, mid, centre } = layout(capacity, seatsPerRow)
-  const order = rows.map((_, i) => i).sort((a, b) => Math.abs(a - mid) - Math.abs(b - mid) || b - a)
+  const { rows, mid, centre, order } = layout(capacity, seatsPerRow)
   for (const i of order) {
     const row = rows[i]!
-    let best: Place[] | null = null
+    let bestStart = -1
     let bestScore = Infinity
-    for (let start = 0; start + n <= row.length; start++) {
-      const block = row.slice(start, start + n)
-      if (block.some(p => taken.has(p.label))) continue
+    // One pass along the row, counting the free seats in a run: a block of n ends at k
+    // whenever the run is n long (no copies: this runs on every booking).
+    let run = 0
+    for (let k = 0; k < row.length; k++) {
+      run = taken.has(row[k]!.label) ? 0 : run + 1
+      if (run < n) continue
+      const start = k - n + 1
       const score = Math.abs(start + (n - 1) / 2 - centre)
       if (score < bestScore) {
-        best = block
+        bestStart = start
         bestScore = score
       }
     }
-    if (best) return best.map(p => p.label)
+    if (bestStart >= 0) return row.slice(bestStart, bestStart + n).map(p => p.label)
   }
   const free = rows.flat().filter(p => !taken.has(p.label))
   if (free.length < n) return null

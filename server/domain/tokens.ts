@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { SignJWT, jwtVerify } from 'jose'
 import type { Db } from '../db'
+import { prepared } from '../db/prepared'
 import type { UserRow } from '../db/schema'
 
 export const TOKEN_TTL_SECONDS = 7 * 24 * 3600
@@ -61,11 +62,12 @@ export async function revokeToken(db: Db, claims: Pick<TokenClaims, 'jti' | 'exp
     .execute()
 }
 
+const sessionUser = prepared((db: Db, userId: number, jti: string) => db.selectFrom('users').selectAll().where('id', '=', userId)
+  .where(eb => eb.not(eb.exists(eb.selectFrom('revoked_tokens').select('jti').where('jti', '=', jti)))))
+
 /** The user a verified token names, in one query; undefined when gone or the token was revoked. */
-export function findSessionUser(db: Db, claims: Pick<TokenClaims, 'userId' | 'jti'>): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where('id', '=', claims.userId)
-    .where(eb => eb.not(eb.exists(eb.selectFrom('revoked_tokens').select('jti').where('jti', '=', claims.jti))))
-    .executeTakeFirst()
+export async function findSessionUser(db: Db, claims: Pick<TokenClaims, 'userId' | 'jti'>): Promise<UserRow | undefined> {
+  return (await sessionUser(db, claims.userId, claims.jti)).rows[0]
 }
 
 /** Forgets revocations of tokens that have expired by now (they are refused anyway). */
