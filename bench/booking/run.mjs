@@ -5,7 +5,9 @@
 // 1. starts the built server on a fresh SQLite data dir; makes USERS approved users,
 //    SCREENINGS screenings of 5,000 seats at separate venues;
 // 2. autocannon: CONNECTIONS connections for DURATION s of POST /api/bookings
-//    {screeningId, quantity: 1}, round robin over users and screenings;
+//    {screeningId, quantity: 1}, round robin over users and screenings, measured after a
+//    WARMUP s run of the same load (the server compiles its code on first use; a server
+//    in service is warm), whose figures are printed beside;
 // 3. flash sale: 1,000 buyers at once (1,000 connections, one request each) for a
 //    100-seat screening: sold, refused (409) and errors must be 100, 900, 0;
 // 4. stops the server and runs the same transaction (conditional counter update, read of
@@ -22,6 +24,7 @@ import Database from 'better-sqlite3'
 import { call, startApp, stopApp } from '../lib.mjs'
 
 const DURATION = Number(process.env.DURATION ?? 10)
+const WARMUP = Number(process.env.WARMUP ?? 2)
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 64)
 const USERS = Number(process.env.USERS ?? 64)
 const SCREENINGS = Number(process.env.SCREENINGS ?? 20)
@@ -52,6 +55,7 @@ try {
     url: `${app.url}/api/bookings`,
     connections: CONNECTIONS,
     duration: DURATION,
+    ...(WARMUP > 0 && { warmup: { connections: CONNECTIONS, duration: WARMUP } }),
     requests: [{
       method: 'POST',
       setupRequest: (req) => {
@@ -126,6 +130,7 @@ try {
     { what: 'server: p50 / p99 latency (ms)', value: `${load.latency.p50} / ${load.latency.p99}` },
     { what: 'server: p75 / p90 / p97.5 / max (ms)', value: `${load.latency.p75} / ${load.latency.p90} / ${load.latency.p97_5} / ${load.latency.max}` },
     { what: 'server: responses by status', value: JSON.stringify(statuses) },
+    ...(load.warmup ? [{ what: `warm-up (${WARMUP} s, not counted): bookings/s, p50 / p99 / max (ms)`, value: `${(load.warmup.requests.total / WARMUP).toFixed(0)}, ${load.warmup.latency.p50} / ${load.warmup.latency.p99} / ${load.warmup.latency.max}` }] : []),
     { what: 'raw in-process transaction: bookings/s', value: rawRate.toFixed(0) },
     { what: 'ratio server / raw (target >= 0.5)', value: (serverRate / rawRate).toFixed(3) },
   ])

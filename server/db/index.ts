@@ -56,6 +56,7 @@ export function openDb(url: string, dataDir = '.data'): { db: Db, dialect: Diale
   // Savepoint journals (the group committer opens a savepoint per booking) in memory, not in
   // temporary files: measured, the booking transaction's inserts ran five times slower.
   sqlite.pragma('temp_store = memory')
+  if (process.env.X_NOCKPT) sqlite.pragma('wal_autocheckpoint = 0')
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
   if (file !== ':memory:') walFiles.set(db, `${file}-wal`)
   return { db, dialect: 'sqlite' }

@@ -61,6 +61,8 @@ export interface ScreeningsTable {
   price: number
   capacity: number
   seats_sold: Generated<number>
+  /** SQLite only: moves with every change to the screening's booking_seats rows (triggers, migration 0008). */
+  seats_version: Generated<number>
 }
 
 export type BookingStatus = 'confirmed' | 'cancelled'

@@ -3,7 +3,12 @@ import { CompiledQuery } from 'kysely'
 import type { Db } from '.'
 import { isPostgres, walFileOf } from '.'
 
-type Job = { run: (trx: Db) => Promise<unknown>, resolve: (v: unknown) => void, reject: (e: unknown) => void }
+type Job = { run: (trx: Db) => Promise<unknown>, resolve: (v: unknown) => void, reject: (e: unknown) => void, onRollback?: () => void }
+
+export interface WriteOptions {
+  /** Called, before the caller hears of the failure, when what the job wrote is rolled back. */
+  onRollback?: () => void
+}
 
 const MAX_BATCH = 256
 
@@ -92,9 +97,9 @@ export class GroupCommitter {
 
   constructor(private readonly db: Db, private readonly wal?: Pick<WalSyncer, 'sync'>) {}
 
-  run<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
+  run<T>(fn: (trx: Db) => Promise<T>, opts: WriteOptions = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run: fn, resolve: resolve as (v: unknown) => void, reject })
+      this.queue.push({ run: fn, resolve: resolve as (v: unknown) => void, reject, onRollback: opts.onRollback })
       if (!this.running) {
         this.running = true
         // Let the requests already received reach the queue first: one fsync for more of them.
@@ -132,6 +137,7 @@ export class GroupCommitter {
                 await conn.executeQuery(ROLLBACK_JOB)
                 await conn.executeQuery(RELEASE)
                 failed.add(job)
+                job.onRollback?.()
                 job.reject(err)
               }
             }
@@ -148,7 +154,9 @@ export class GroupCommitter {
       })
     }
     catch (err) {
-      for (const job of batch) if (!failed.has(job)) job.reject(err)
+      const lost = batch.filter(job => !failed.has(job))
+      for (const job of lost) job.onRollback?.()
+      for (const job of lost) job.reject(err)
       return
     }
     const acknowledge = () => {
@@ -170,13 +178,18 @@ const committers = new WeakMap<Db, GroupCommitter>()
  * through the group committer, on PostgreSQL as an ordinary transaction (the server
  * already commits concurrent transactions in parallel).
  */
-export function writeTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
-  if (isPostgres(db)) return db.transaction().execute(fn)
+export function writeTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>, opts: WriteOptions = {}): Promise<T> {
+  if (isPostgres(db)) {
+    return db.transaction().execute(fn).catch((err) => {
+      opts.onRollback?.()
+      throw err
+    })
+  }
   let committer = committers.get(db)
   if (!committer) {
     const wal = walFileOf(db)
     committer = new GroupCommitter(db, wal ? new WalSyncer(wal) : undefined)
     committers.set(db, committer)
   }
-  return committer.run(fn)
+  return committer.run(fn, opts)
 }

@@ -12,6 +12,7 @@ import { utcToZonedLocal } from '#shared/time'
 import type { BookingCreateInput, BookingPatchInput } from '#shared/schemas/booking'
 import type { Booking, Page, ScreeningBooking } from '#shared/types/api'
 import { badRequest, conflict, notFound } from './http-errors'
+import { seatCacheOf } from './seat-cache'
 import { bestSeats, seatsNear, sortSeats } from './seating'
 import { deferredBookingEmail } from './emails'
 import type { BookingMail, MailContext } from './emails'
@@ -167,7 +168,7 @@ const screeningLock = prepared((db: Db, id: number) => db.selectFrom('screenings
 /** A screening with what a booking and its email show of its venue and show. */
 function screeningForBooking(trx: Db, screeningId: number) {
   return trx.selectFrom('screenings as s').innerJoin('venues as v', 'v.id', 's.venue_id').innerJoin('shows as sh', 'sh.id', 's.show_id')
-    .select(['s.id', 's.starts_at', 's.price', 's.capacity', 'v.seats_per_row', 'v.id as venue_id', 'v.name as venue_name', 'v.place', 'v.timezone', 'sh.id as show_id', 'sh.name as show_name', 'sh.poster_key', 'sh.duration_minutes'])
+    .select(['s.id', 's.starts_at', 's.price', 's.capacity', 's.seats_version', 'v.seats_per_row', 'v.id as venue_id', 'v.name as venue_name', 'v.place', 'v.timezone', 'sh.id as show_id', 'sh.name as show_name', 'sh.poster_key', 'sh.duration_minutes'])
     .where('s.id', '=', screeningId)
 }
 
@@ -255,6 +256,9 @@ async function insertSeats(trx: Db, screeningId: number, bookingId: number, seat
  * price is fixed now, total = unit price × quantity.
  */
 export async function createBooking(db: Db, userId: number, input: BookingCreateInput, now = new Date(), notify?: BookingNotify): Promise<Booking> {
+  // SQLite: the taken seats come from memory while the screening's seats_version agrees.
+  const cache = isPostgres(db) ? undefined : seatCacheOf(db)
+  const onRollback = () => cache?.forget(input.screeningId)
   // Answered from what the transaction read and wrote: no second read on the hot path.
   return withFreshReference(reference => writeTransaction(db, async (trx): Promise<Booking> => {
     await lockScreening(trx, input.screeningId)
@@ -263,7 +267,7 @@ export async function createBooking(db: Db, userId: number, input: BookingCreate
     if (wanted) assertSeatsExist(wanted, s.capacity, s.seats_per_row)
     const n = wanted ? wanted.length : (input as { quantity: number }).quantity
     if (!await claimCount(trx, s.id, n)) soldOut(s.id, left => `Only ${left} seats are left`)
-    const taken = await takenSeats(trx, s.id)
+    const taken = cache?.get(s.id, s.seats_version) ?? await takenSeats(trx, s.id)
     let seats = wanted
     if (seats) {
       const clash = seats.filter(seat => taken.has(seat))
@@ -275,6 +279,11 @@ export async function createBooking(db: Db, userId: number, input: BookingCreate
     const nowIso = now.toISOString()
     const row = (await insertBooking(trx, reference, userId, s.id, n, s.price, s.price * n, seats.join(','), nowIso, nowIso)).rows[0]!
     await insertSeats(trx, s.id, row.id, seats)
+    if (cache) {
+      // One trigger step per seat row: the version the screening now has.
+      for (const seat of seats) taken.add(seat)
+      cache.set(s.id, s.seats_version + seats.length, taken)
+    }
     if (notify) {
       const mail = bookingMail(s, { id: row.id, reference, status: 'confirmed', userId, seats, unitPrice: s.price })
       await enqueueEmail(trx, deferredBookingEmail({ name: 'booking-confirmed', booking: mail, ctx: notify.ctx, at: nowIso }, notify.to), now)
@@ -296,7 +305,7 @@ export async function createBooking(db: Db, userId: number, input: BookingCreate
         venue: { id: s.venue_id, name: s.venue_name, place: s.place, timezone: s.timezone },
       },
     }
-  })).catch(err => asConflict(db, err, input.screeningId))
+  }, { onRollback })).catch(err => asConflict(db, err, input.screeningId))
 }
 
 async function ownedForChange(trx: Db, userId: number, id: number) {

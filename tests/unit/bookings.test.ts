@@ -218,6 +218,50 @@ describe('createBooking', () => {
   })
 })
 
+// On SQLite the booking path keeps each screening's taken seats in memory between bookings,
+// trusted only while the screening's seats_version agrees (domain/seat-cache.ts). Whatever
+// changes the seats, by whatever path, must show at once; on PostgreSQL the same holds.
+describe('the taken seats between one booking and the next', () => {
+  it('offers a seat again as soon as a cancel or a change frees it', async () => {
+    const s = await screening()
+    const u = await user()
+    const first = await createBooking(db, u.id, { screeningId: s.id, quantity: 1 }, NOW)
+    expect(first.seats).toEqual(['C5'])
+    await cancelBooking(db, u.id, first.id, NOW)
+    const second = await createBooking(db, u.id, { screeningId: s.id, quantity: 1 }, NOW)
+    expect(second.seats).toEqual(['C5'])
+    await changeBooking(db, u.id, second.id, { seats: ['A1'] }, NOW)
+    expect((await createBooking(db, u.id, { screeningId: s.id, quantity: 1 }, NOW)).seats).toEqual(['C5'])
+  })
+
+  it('never offers a seat taken behind the booking path\'s back (another process on the same file)', async () => {
+    const s = await screening()
+    const u = await user()
+    expect((await createBooking(db, u.id, { screeningId: s.id, quantity: 1 }, NOW)).seats).toEqual(['C5'])
+    const nowIso = NOW.toISOString()
+    const row = await db.insertInto('bookings').values({ reference: unique('R').slice(0, 16), user_id: u.id, screening_id: s.id, quantity: 1, unit_price: 500, total: 500, status: 'confirmed', seats: 'C6', created_at: nowIso, updated_at: nowIso })
+      .returning('id').executeTakeFirstOrThrow()
+    await db.insertInto('booking_seats').values({ screening_id: s.id, seat: 'C6', booking_id: row.id }).execute()
+    await db.updateTable('screenings').set(eb => ({ seats_sold: eb('seats_sold', '+', 1) })).where('id', '=', s.id).execute()
+    // C6 would be next; a stale memory would pick it and fail on the unique seat instead.
+    expect((await createBooking(db, u.id, { screeningId: s.id, quantity: 1 }, NOW)).seats).toEqual(['C4'])
+  })
+
+  it('leaves free the seats of a booking that failed after choosing them', async () => {
+    const s = await screening()
+    const u = await user()
+    const first = await createBooking(db, u.id, { screeningId: s.id, quantity: 1 }, NOW)
+    // Fails on its outbox row (no address), after its seat row (C6) was written: rolled back.
+    const broken = { to: null as unknown as string, ctx: { siteUrl: 'http://localhost:3000', currency: 'INR' } }
+    await expect(createBooking(db, u.id, { screeningId: s.id, quantity: 1 }, NOW, broken)).rejects.toThrow()
+    expect(await takenSeats(s.id)).toEqual(['C5'])
+    // The cancel brings the seat counter back to where the failed booking left its memory.
+    await cancelBooking(db, u.id, first.id, NOW)
+    expect((await createBooking(db, u.id, { screeningId: s.id, quantity: 1 }, NOW)).seats).toEqual(['C5'])
+    expect(await takenSeats(s.id)).toEqual(['C5'])
+  })
+})
+
 describe('changeBooking', () => {
   it('adds seats next to the ones held, or lets go of the last ones, and moves the total', async () => {
     const s = await screening()

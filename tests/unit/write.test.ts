@@ -103,6 +103,34 @@ describe('group commit on a SQLite file', () => {
     await expect(second).rejects.toThrow('disk gone')
   })
 
+  it('tells each job whose writes were rolled back, before its caller hears: its own failure, or its whole batch failing', async () => {
+    const rolledBack: string[] = []
+    const job = (name: string, fn: (trx: Db) => Promise<unknown>) => writeTransaction(db, fn, { onRollback: () => rolledBack.push(name) })
+      .then(() => `${name} ok`, (err: Error) => `${name} failed (told: ${rolledBack.includes(name)}): ${err.message}`)
+    // One batch: the middle job fails alone, the others commit.
+    expect(await Promise.all([
+      job('a', trx => addUser(trx, 'a')),
+      job('b', async (trx) => {
+        await addUser(trx, 'b')
+        throw new Error('b gives up')
+      }),
+      job('c', trx => addUser(trx, 'c')),
+    ])).toEqual(['a ok', 'b failed (told: true): b gives up', 'c ok'])
+    expect(rolledBack).toEqual(['b'])
+    // One batch whose commit fails (a foreign key checked only at commit): every job is told.
+    rolledBack.length = 0
+    const outcomes = await Promise.all([
+      job('d', trx => addUser(trx, 'd')),
+      job('e', async (trx) => {
+        await sql`pragma defer_foreign_keys = on`.execute(trx)
+        await trx.insertInto('booking_seats').values({ screening_id: 999_999, seat: 'A1', booking_id: 999_999 }).execute()
+      }),
+    ])
+    expect(outcomes).toEqual([expect.stringMatching(/^d failed \(told: true\): .*FOREIGN KEY/), expect.stringMatching(/^e failed \(told: true\): .*FOREIGN KEY/)])
+    expect(rolledBack.sort()).toEqual(['d', 'e'])
+    expect((await db.selectFrom('users').select('username').orderBy('username').execute()).map(u => u.username)).toEqual(['a', 'c'])
+  })
+
   it('syncs the real log through fdatasync, a caller waiting for a sync that began after it asked', async () => {
     await writeTransaction(db, trx => addUser(trx, 'durable'))
     const wal = walFileOf(db)!

@@ -6,6 +6,7 @@ import * as m0004 from './0004_show_text_search'
 import * as m0005 from './0005_show_next_screening'
 import * as m0006 from './0006_mail'
 import * as m0007 from './0007_outbox_template'
+import * as m0008 from './0008_screening_seats_version'
 
 // A bundled server cannot read a folder, so migrations are listed here by hand.
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0005_show_next_screening': m0005,
   '0006_mail': m0006,
   '0007_outbox_template': m0007,
+  '0008_screening_seats_version': m0008,
 }
 
 export const migrationProvider: MigrationProvider = {
