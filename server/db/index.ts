@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
+import { Checkpointer, sqliteDriverPath } from './checkpointer'
 import { migrationProvider } from './migrations'
 import type { Database } from './schema'
 
@@ -57,16 +58,34 @@ export function openDb(url: string, dataDir = '.data'): { db: Db, dialect: Diale
   // temporary files: measured, the booking transaction's inserts ran five times slower.
   sqlite.pragma('temp_store = memory')
   if (process.env.X_NOCKPT) sqlite.pragma('wal_autocheckpoint = 0')
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
-  if (file !== ':memory:') walFiles.set(db, `${file}-wal`)
+  let checkpointer: Checkpointer | undefined
+  const driver = file === ':memory:' ? undefined : sqliteDriverPath()
+  if (driver) {
+    // Checkpoints on a worker thread, not inside a COMMIT on the event loop (checkpointer.ts).
+    checkpointer = new Checkpointer(file, driver, (err) => {
+      console.error(`[db] checkpoints are back on the main connection: ${err.message}`)
+      try {
+        sqlite.pragma('wal_autocheckpoint = 1000')
+      }
+      catch { /* closed */ }
+    })
+    sqlite.pragma('wal_autocheckpoint = 0')
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, checkpointer) }) })
+  if (file !== ':memory:') walFiles.set(db, { wal: `${file}-wal`, checkpointer })
   return { db, dialect: 'sqlite' }
 }
 
-const walFiles = new WeakMap<Db, string>()
+const walFiles = new WeakMap<Db, { wal: string, checkpointer?: Checkpointer }>()
 
 /** The write-ahead log of a SQLite database opened by openDb (none in memory or on PostgreSQL). */
 export function walFileOf(db: Db): string | undefined {
-  return walFiles.get(db)
+  return walFiles.get(db)?.wal
+}
+
+/** The worker that checkpoints a SQLite file database opened by openDb. */
+export function checkpointerOf(db: Db): Checkpointer | undefined {
+  return walFiles.get(db)?.checkpointer
 }
 
 /**
@@ -74,10 +93,17 @@ export function walFileOf(db: Db): string | undefined {
  * keep the prepared statements of recent SQL texts (bounded, oldest dropped first).
  * Safe because Kysely runs one statement at a time on this connection and never streams.
  */
-function withStatementCache(sqlite: SQLite.Database, max = 500): SQLite.Database {
+function withStatementCache(sqlite: SQLite.Database, checkpointer?: Checkpointer, max = 500): SQLite.Database {
   const cache = new Map<string, SQLite.Statement>()
   return new Proxy(sqlite, {
     get(target, prop) {
+      if (prop === 'close') {
+        // Kysely's destroy(): the checkpoint worker goes with the connection.
+        return () => {
+          void checkpointer?.close()
+          return target.close()
+        }
+      }
       if (prop !== 'prepare') {
         const value = Reflect.get(target, prop, target)
         return typeof value === 'function' ? value.bind(target) : value

@@ -1,7 +1,8 @@
 import { closeSync, fdatasync, fstatSync, openSync } from 'node:fs'
 import { CompiledQuery } from 'kysely'
 import type { Db } from '.'
-import { isPostgres, walFileOf } from '.'
+import { checkpointerOf, isPostgres, walFileOf } from '.'
+import type { Checkpointer } from './checkpointer'
 
 type Job = { run: (trx: Db) => Promise<unknown>, resolve: (v: unknown) => void, reject: (e: unknown) => void, onRollback?: () => void }
 
@@ -95,7 +96,7 @@ export class GroupCommitter {
   private queue: Job[] = []
   private running = false
 
-  constructor(private readonly db: Db, private readonly wal?: Pick<WalSyncer, 'sync'>) {}
+  constructor(private readonly db: Db, private readonly wal?: Pick<WalSyncer, 'sync'>, private readonly checkpointer?: Pick<Checkpointer, 'kick' | 'wantsRestart' | 'settle'>) {}
 
   run<T>(fn: (trx: Db) => Promise<T>, opts: WriteOptions = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -110,7 +111,11 @@ export class GroupCommitter {
 
   private async drain() {
     try {
-      while (this.queue.length) await this.commitBatch(this.queue.splice(0, MAX_BATCH))
+      while (this.queue.length) {
+        // Between batches, nothing written in flight: the moment to let the log start over.
+        if (this.checkpointer?.wantsRestart) await this.checkpointer.settle()
+        await this.commitBatch(this.queue.splice(0, MAX_BATCH))
+      }
     }
     finally {
       this.running = false
@@ -159,6 +164,7 @@ export class GroupCommitter {
       for (const job of lost) job.reject(err)
       return
     }
+    this.checkpointer?.kick()
     const acknowledge = () => {
       for (const { job, value } of done) job.resolve(value)
     }
@@ -188,7 +194,7 @@ export function writeTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>, opts: W
   let committer = committers.get(db)
   if (!committer) {
     const wal = walFileOf(db)
-    committer = new GroupCommitter(db, wal ? new WalSyncer(wal) : undefined)
+    committer = new GroupCommitter(db, wal ? new WalSyncer(wal) : undefined, checkpointerOf(db))
     committers.set(db, committer)
   }
   return committer.run(fn, opts)
