@@ -57,7 +57,6 @@ export function openDb(url: string, dataDir = '.data'): { db: Db, dialect: Diale
   // Savepoint journals (the group committer opens a savepoint per booking) in memory, not in
   // temporary files: measured, the booking transaction's inserts ran five times slower.
   sqlite.pragma('temp_store = memory')
-  if (process.env.X_NOCKPT) sqlite.pragma('wal_autocheckpoint = 0')
   let checkpointer: Checkpointer | undefined
   const driver = file === ':memory:' ? undefined : sqliteDriverPath()
   if (driver) {
