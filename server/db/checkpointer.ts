@@ -109,8 +109,9 @@ export class Checkpointer {
    */
   async settle(): Promise<void> {
     await this.running
-    this.log = 0
     await this.checkpoint().catch(() => {})
+    // That checkpoint still counts the old frames; the next write starts the log over.
+    this.log = 0
   }
 
   /** Ends the worker (the database is being closed). */

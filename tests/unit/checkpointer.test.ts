@@ -47,6 +47,19 @@ describe('checkpoints on a worker thread', () => {
     alone.close()
   })
 
+  it('asks for one pause per start-over, not another before the very next batch', async () => {
+    const ckpt = checkpointerOf(db)!
+    // One big write outside the group committer: over 4,000 frames of log.
+    await db.transaction().execute(async (trx) => {
+      for (let i = 0; i < 60; i++) {
+        await trx.insertInto('users').values(Array.from({ length: 100 }, (_, k) => ({ username: `big${i}-${k}`, email: `big${i}-${k}@example.test`, password_hash: 'x'.repeat(3000), role: 'user' as const, approved_at: null, created_at: new Date().toISOString() }))).execute()
+      }
+    })
+    await ckpt.settle()
+    // The log is copied and the next write starts it over: no second pause is wanted.
+    expect(ckpt.wantsRestart).toBe(false)
+  })
+
   it('gives the checkpoints back to the main connection when the worker dies', async () => {
     const ckpt = checkpointerOf(db)!
     // Stop the worker as if it had crashed.
