@@ -15,21 +15,3 @@ export function fitsMinorUnits(major: number, minorDigits: number): boolean {
   const scaled = major * 10 ** minorDigits
   return Math.abs(scaled - Math.round(scaled)) < 1e-6
 }
-
-const moneyFormats = new Map<string, Intl.NumberFormat>()
-
-/** The currency's formatter (en-IN grouping, as the pages show prices). */
-export function moneyFormat(currency: string): Intl.NumberFormat {
-  let f = moneyFormats.get(currency)
-  if (!f) {
-    f = new Intl.NumberFormat('en-IN', { style: 'currency', currency })
-    moneyFormats.set(currency, f)
-  }
-  return f
-}
-
-/** An amount in integer minor units as people read it in the currency: 25000, 'INR' -> "₹250.00". */
-export function formatMoney(minor: number, currency: string): string {
-  const f = moneyFormat(currency)
-  return f.format(minor / 10 ** (f.resolvedOptions().maximumFractionDigits ?? 2))
-}

@@ -6,9 +6,8 @@ import { isPostgres } from '../db'
 import { isUniqueViolation } from '../db/errors'
 import { prepared } from '../db/prepared'
 import { writeTransaction } from '../db/write'
-import { moneyFormat } from '#shared/money'
+import { formatMajorUnits, venueClock } from '#shared/format'
 import { seatExists } from '#shared/seats'
-import { utcToZonedLocal } from '#shared/time'
 import type { BookingCreateInput, BookingPatchInput } from '#shared/schemas/booking'
 import type { Booking, Page, ScreeningBooking } from '#shared/types/api'
 import { badRequest, conflict, notFound } from './http-errors'
@@ -420,12 +419,6 @@ export async function listScreeningBookings(db: Db, screeningId: number): Promis
   }))
 }
 
-/** "2026-12-01 18:30": an instant as the venue's clock shows it. */
-function venueClock(iso: string, timeZone: string): string {
-  const { date, time } = utcToZonedLocal(iso, timeZone)
-  return `${date} ${time}`
-}
-
 /** What a row of the bookings CSV needs (bookingQuery selects it). */
 export type BookingCsvRow = Pick<BookingJoinRow, 'reference' | 'show_name' | 'venue_name' | 'place' | 'starts_at' | 'timezone' | 'seats' | 'quantity' | 'unit_price' | 'total' | 'status' | 'created_at'>
 
@@ -435,8 +428,7 @@ export type BookingCsvRow = Pick<BookingJoinRow, 'reference' | 'show_name' | 've
  * the monthly report's attachment share it.
  */
 export function formatBookingsCsv(rows: BookingCsvRow[], currency: string): string {
-  const digits = moneyFormat(currency).resolvedOptions().maximumFractionDigits ?? 2
-  const major = (minor: number) => (minor / 10 ** digits).toFixed(digits)
+  const major = (minor: number) => formatMajorUnits(minor, currency)
   return Papa.unparse({
     fields: ['Reference', 'Show', 'Venue', 'Place', 'Starts (venue time)', 'Timezone', 'Seats', 'Quantity', 'Unit price', 'Total', 'Currency', 'Status', 'Booked at (UTC)'],
     data: rows.map(r => [r.reference, r.show_name, r.venue_name, r.place, venueClock(r.starts_at, r.timezone), r.timezone, splitSeats(r.seats).join(' '), r.quantity, major(r.unit_price), major(r.total), currency, r.status, r.created_at]),

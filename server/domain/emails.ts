@@ -1,5 +1,4 @@
-import { formatMoney } from '#shared/money'
-import { venueDateTime } from './email-format'
+import { formatMoney, venueDateTime } from '#shared/format'
 import { buildBookingIcs } from './ics'
 import type { MailAttachment, OutgoingEmail } from './mail'
 import { renderEmail } from './mail'

@@ -1,7 +1,7 @@
 import type { Db } from '../db'
 import { writeTransaction } from '../db/write'
 import { utcToZonedLocal } from '#shared/time'
-import { nextDate, venueDateTime, venueTime } from './email-format'
+import { nextDate, venueDateTime, venueTime } from '#shared/format'
 import { enqueueEmail, renderEmail } from './mail'
 import type { OutgoingEmail } from './mail'
 import { unsubscribeLinks } from './unsubscribe'

@@ -3,7 +3,7 @@ import { writeTransaction } from '../db/write'
 import { utcToZonedLocal, zonedLocalToUtc } from '#shared/time'
 import { formatBookingsCsv } from './bookings'
 import type { BookingCsvRow } from './bookings'
-import { formatMoney } from '#shared/money'
+import { formatMoney, monthName } from '#shared/format'
 import { enqueueEmail, renderEmail } from './mail'
 import type { OutgoingEmail } from './mail'
 import { chartPng } from './report-chart'
@@ -63,15 +63,6 @@ export function shiftMonth(month: string, delta: number): string {
   return d.toISOString().slice(0, 7)
 }
 
-// Made once: Intl formatters hold native memory the garbage collector does not count.
-const monthYearFormat = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' })
-const monthFormat = new Intl.DateTimeFormat('en-GB', { month: 'long', timeZone: 'UTC' })
-const shortMonthFormat = new Intl.DateTimeFormat('en-GB', { month: 'short', timeZone: 'UTC' })
-
-function monthName(month: string, withYear = true): string {
-  return (withYear ? monthYearFormat : monthFormat).format(new Date(`${month}-01T00:00:00Z`))
-}
-
 function daysIn(month: string): number {
   const [y, m] = month.split('-').map(Number) as [number, number]
   return new Date(Date.UTC(y, m, 0)).getUTCDate()
@@ -79,7 +70,7 @@ function daysIn(month: string): number {
 
 /** The weeks of a month as chart bars with zero tickets: 1–7 Oct, 8–14 Oct, … */
 function emptyWeeks(month: string): ChartBar[] {
-  const short = shortMonthFormat.format(new Date(`${month}-01T00:00:00Z`))
+  const short = monthName(month, 'short')
   const days = daysIn(month)
   const bars: ChartBar[] = []
   for (let start = 1; start <= days; start += 7) {
@@ -96,7 +87,7 @@ export async function reportEmail(user: { id: number, email: string, username: s
   const site = opts.siteUrl.replace(/\/+$/, '')
   const links = unsubscribeLinks(opts.secret, site, user.id)
   const money = (v: number) => formatMoney(v, opts.currency)
-  const prevName = monthName(figures.previous.month, false)
+  const prevName = monthName(figures.previous.month, 'long')
   const name = monthName(figures.month)
   const ticketChange = figures.tickets - figures.previous.tickets
   const spendChange = figures.spend - figures.previous.spend
@@ -118,7 +109,7 @@ export async function reportEmail(user: { id: number, email: string, username: s
       { type: 'details', rows },
       { type: 'heading', text: 'Tickets per week' },
       { type: 'image', src: 'cid:tickets-chart', alt, width: 480, height: 160 },
-      { type: 'paragraph', text: `Your bookings made in ${monthName(figures.month, false)} are attached as a CSV file.` },
+      { type: 'paragraph', text: `Your bookings made in ${monthName(figures.month, 'long')} are attached as a CSV file.` },
       { type: 'button', label: 'See your bookings', url: `${site}/bookings` },
     ],
     unsubscribeUrl: links.pageUrl,

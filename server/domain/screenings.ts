@@ -9,7 +9,7 @@ import { badRequest, conflict } from './http-errors'
 import { enqueueEmail } from './mail'
 import { posterUrls } from './shows'
 import { lockShows, refreshShowtimes } from './showtimes'
-import { localDate } from './text'
+import { localDate, venueDateTime } from '#shared/format'
 
 /** Minutes a venue needs between the end of one screening and the start of the next. */
 export const TURNOVER_MINUTES = 15
@@ -75,12 +75,6 @@ export async function listScreenings(db: Db, opts: { showId?: number, venueId?: 
 
 type Trx = Parameters<Parameters<ReturnType<Db['transaction']>['execute']>[0]>[0]
 
-/** "Sat 28 Nov, 21:00 (Asia/Kolkata)": an instant as the venue's clock shows it. */
-function venueTime(iso: string, timeZone: string): string {
-  const text = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso))
-  return `${text} (${timeZone})`
-}
-
 /** Refuses (409) a slot that overlaps another screening at the venue, turnover included. */
 async function assertVenueFree(trx: Trx, venueId: number, startsAt: string, endsAt: string, exceptId?: number) {
   let q = trx.selectFrom('screenings as s').innerJoin('shows as sh', 'sh.id', 's.show_id')
@@ -91,7 +85,7 @@ async function assertVenueFree(trx: Trx, venueId: number, startsAt: string, ends
   if (exceptId) q = q.where('s.id', '!=', exceptId)
   const clash = await q.orderBy('s.starts_at').executeTakeFirst()
   if (clash)
-    throw conflict(`The venue is busy then: ${clash.name} starts at ${venueTime(clash.starts_at, clash.timezone)} (screenings need ${TURNOVER_MINUTES} minutes between them)`, { conflictingScreeningId: clash.id })
+    throw conflict(`The venue is busy then: ${clash.name} starts at ${venueDateTime(clash.starts_at, clash.timezone)} (${clash.timezone}) (screenings need ${TURNOVER_MINUTES} minutes between them)`, { conflictingScreeningId: clash.id })
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Db } from '../db'
-import { localDate } from './text'
+import { localDate } from '#shared/format'
 
 export interface AdminStats {
   totals: { tickets: number, revenue: number, bookings: number, upcomingScreenings: number, pendingUsers: number }

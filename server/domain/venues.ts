@@ -7,7 +7,8 @@ import type { VenueCreateInput, VenuePatchInput } from '#shared/schemas/catalog'
 import type { Page, Venue } from '#shared/types/api'
 import { badRequest, conflict } from './http-errors'
 import { lockShows, refreshShowtimes } from './showtimes'
-import { containsText, localDate } from './text'
+import { localDate } from '#shared/format'
+import { containsText } from './text'
 
 /** The API shape of a venue. */
 export function toVenue(row: VenueRow): Venue {
