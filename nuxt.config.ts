@@ -1,6 +1,7 @@
 // https://nuxt.com/docs/api/configuration/nuxt-config
+import { fileURLToPath } from 'node:url'
 import { defineNuxtModule } from 'nuxt/kit'
-import { scheduledTasks } from './server/domain/schedule'
+import { scheduledTasks } from './server/domain/tasks/schedule'
 
 // Nuxt strips `onServerPrefetch` from the client bundle, but Vue counts a component that
 // registers it as an async boundary when it numbers `useId()`. Nuxt Icon registers it on
@@ -70,13 +71,21 @@ export default defineNuxtConfig({
 
   nitro: {
     experimental: { tasks: true },
-    // Cron ticks; each task decides whether its moment has come (server/domain/schedule.ts, tasks.ts).
+    // Cron ticks; each task decides whether its moment has come (server/domain/tasks/).
     // NUXT_SCHEDULER=off makes the ticks no-ops at runtime on that instance.
     scheduledTasks: scheduledTasks(),
   },
 
   typescript: { strict: true },
   telemetry: false,
+
+  hooks: {
+    // API errors are answered by server/error.ts (the documented body, domain errors mapped
+    // in one place); it runs before Nuxt's own handler, which still renders error pages.
+    'nitro:config'(config) {
+      config.errorHandler = [fileURLToPath(new URL('./server/error.ts', import.meta.url)), ...[config.errorHandler ?? []].flat()]
+    },
+  },
 
   auth: {
     isEnabled: true,

@@ -1,5 +1,5 @@
 import { UnsubscribeQuerySchema } from '#shared/schemas/account'
-import { unsubscribe, verifyUnsubscribeToken } from '../domain/unsubscribe'
+import { unsubscribe, unsubscribeUserId } from '~~/server/domain/accounts'
 
 /**
  * Stops reminders and reports for the token's user; no login needed, idempotent. The body
@@ -9,8 +9,5 @@ import { unsubscribe, verifyUnsubscribeToken } from '../domain/unsubscribe'
  */
 export default defineEventHandler(async (event) => {
   const { token } = getValidQuery(event, UnsubscribeQuerySchema)
-  const userId = verifyUnsubscribeToken(useAuthSecret(), token)
-  const state = userId === null ? undefined : await unsubscribe(useDb(), userId)
-  if (!state) throw badUnsubscribeToken()
-  return state
+  return unsubscribe(useDb(), unsubscribeUserId(useAuthSecret(), token))
 })

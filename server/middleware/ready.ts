@@ -3,5 +3,5 @@ export default defineEventHandler((event) => {
   if (!event.path.startsWith('/api/') || event.path.startsWith('/api/_') || event.path.startsWith('/api/health')) return
   if (useDbState().ready) return
   setResponseHeader(event, 'Retry-After', 2)
-  throw createError({ statusCode: 503, statusMessage: 'Service Unavailable', message: 'TicketShow is starting; try again in a moment' })
+  throw httpError(503, 'TicketShow is starting; try again in a moment')
 })

@@ -1,7 +1,6 @@
 import type { H3Event } from 'h3'
-import { touchLastSeen } from '../domain/accounts'
-import { findSessionUser, verifyToken } from '../domain/tokens'
-import type { TokenClaims } from '../domain/tokens'
+import { findSessionUser, touchLastSeen, verifyToken } from '../domain/accounts'
+import type { TokenClaims } from '../domain/accounts'
 import type { UserRow } from '../db/schema'
 
 declare module 'h3' {
@@ -12,7 +11,7 @@ declare module 'h3' {
 }
 
 function unauthorized(message = 'Log in to continue'): never {
-  throw createError({ statusCode: 401, statusMessage: 'Unauthorized', message })
+  throw httpError(401, message)
 }
 
 /**
@@ -40,7 +39,7 @@ export async function requireUser(event: H3Event): Promise<UserRow> {
 export async function requireApprovedUser(event: H3Event): Promise<UserRow> {
   const user = await requireUser(event)
   if (user.approved_at === null)
-    throw createError({ statusCode: 403, statusMessage: 'Forbidden', message: 'Your account is waiting for approval by an admin' })
+    throw httpError(403, 'Your account is waiting for approval by an admin')
   return user
 }
 
@@ -48,6 +47,6 @@ export async function requireApprovedUser(event: H3Event): Promise<UserRow> {
 export async function requireAdmin(event: H3Event): Promise<UserRow> {
   const user = await requireUser(event)
   if (user.role !== 'admin')
-    throw createError({ statusCode: 403, statusMessage: 'Forbidden', message: 'Only admins may do that' })
+    throw httpError(403, 'Only admins may do that')
   return user
 }

@@ -1,6 +1,5 @@
-import { getShowDetail, listShows, listTags } from '../domain/shows'
-import { listCities, listVenues } from '../domain/venues'
-import { search } from '../domain/search'
+import { NotFound } from '../domain/errors'
+import { getShowDetail, listCities, listShows, listTags, listVenues, search } from '../domain/catalog'
 import type { ShowListQuery } from '#shared/schemas/catalog'
 
 // Public catalogue reads are cached briefly in Nitro storage ('cache': in process by
@@ -25,7 +24,11 @@ const options = { maxAge: MAX_AGE, swr: false, group: 'catalog' }
 const cachedShows = defineCachedFunction((_gen: string, query: ShowListQuery) => listShows(useDb(), query), {
   ...options, name: 'shows', getKey: (gen, query) => `${gen}:${JSON.stringify(query)}`,
 })
-const cachedShow = defineCachedFunction((_gen: string, id: number) => getShowDetail(useDb(), id).then(s => s ?? null), {
+// An unknown show is cached as null too, so asking for it again and again costs no query.
+const cachedShow = defineCachedFunction((_gen: string, id: number) => getShowDetail(useDb(), id).catch((err) => {
+  if (err instanceof NotFound) return null
+  throw err
+}), {
   ...options, name: 'show', getKey: (gen, id) => `${gen}:${id}`,
 })
 const cachedSearch = defineCachedFunction((_gen: string, q: string) => search(useDb(), q), {
@@ -39,7 +42,12 @@ const cachedFilters = defineCachedFunction(async (_gen: string) => ({ cities: aw
 })
 
 export const publicShows = async (query: ShowListQuery) => cachedShows(await generation(), query)
-export const publicShow = async (id: number) => cachedShow(await generation(), id)
+/** A show with its upcoming screenings, as anyone sees it; NotFound when there is none. */
+export async function publicShow(id: number) {
+  const show = await cachedShow(await generation(), id)
+  if (!show) throw new NotFound('No such show')
+  return show
+}
 export const publicSearch = async (q: string) => cachedSearch(await generation(), q)
 export const publicVenues = async (query: { q?: string, city?: string, page: number, pageSize: number }) => cachedVenues(await generation(), query)
 export const publicFilters = async () => cachedFilters(await generation())

@@ -1,7 +1,6 @@
 import nodemailer from 'nodemailer'
-import type { MailContext } from '../domain/emails'
-import { flushOutbox } from '../domain/outbox'
-import type { FlushResult } from '../domain/outbox'
+import { flushOutbox } from '../domain/mail'
+import type { FlushResult, MailContext } from '../domain/mail'
 
 /** What the transactional emails need from configuration (site links, currency). */
 export function useMailContext(): MailContext {

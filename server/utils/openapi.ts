@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { AccountPatchSchema, IdParamSchema, LoginSchema, RegisterSchema, UnsubscribeQuerySchema, UserListQuerySchema } from '#shared/schemas/account'
+import { IdParamSchema } from '#shared/schemas/common'
+import { AccountPatchSchema, LoginSchema, RegisterSchema, UnsubscribeQuerySchema, UserListQuerySchema } from '#shared/schemas/account'
 import { ScreeningCreateSchema, ScreeningListQuerySchema, ScreeningPatchSchema, SearchQuerySchema, ShowCreateSchema, ShowListQuerySchema, ShowPatchSchema, VenueCreateSchema, VenueListQuerySchema, VenuePatchSchema } from '#shared/schemas/catalog'
 import { BookingCreateSchema, BookingListQuerySchema, BookingPatchSchema } from '#shared/schemas/booking'
 import * as R from '#shared/schemas/responses'

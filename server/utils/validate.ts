@@ -10,12 +10,7 @@ export function parseOr400<T extends z.ZodType>(schema: T, value: unknown): z.in
   if (result.success) return result.data
   const issues = result.error.issues.map(i => ({ code: i.code, path: i.path.map(String), message: i.message }))
   const first = issues[0]
-  throw createError({
-    statusCode: 400,
-    statusMessage: 'Bad Request',
-    message: first ? (first.path.length ? `${first.path.join('.')}: ${first.message}` : first.message) : 'Invalid input',
-    data: { issues },
-  })
+  throw httpError(400, first ? (first.path.length ? `${first.path.join('.')}: ${first.message}` : first.message) : 'Invalid input', { issues })
 }
 
 // application/json or a +json type, with any parameters (charset).
@@ -28,13 +23,13 @@ const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i
  */
 export async function readValidBody<T extends z.ZodType>(event: H3Event, schema: T): Promise<z.infer<T>> {
   if (!JSON_TYPE.test(getRequestHeader(event, 'content-type') ?? ''))
-    throw createError({ statusCode: 400, statusMessage: 'Bad Request', message: 'Send the request body as JSON (Content-Type: application/json)' })
+    throw httpError(400, 'Send the request body as JSON (Content-Type: application/json)')
   let body: unknown
   try {
     body = await readBody(event)
   }
   catch {
-    throw createError({ statusCode: 400, statusMessage: 'Bad Request', message: 'The request body is not valid JSON' })
+    throw httpError(400, 'The request body is not valid JSON')
   }
   return parseOr400(schema, body ?? {})
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { PageQuerySchema } from './common'
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]+$/
 
@@ -27,17 +28,8 @@ export const LoginSchema = z.object({
 })
 export type LoginInput = z.infer<typeof LoginSchema>
 
-export const PageQuerySchema = z.object({
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
-})
-
 export const UserListQuerySchema = PageQuerySchema.extend({
   status: z.enum(['pending', 'approved', 'all']).default('all'),
-})
-
-export const IdParamSchema = z.object({
-  id: z.coerce.number().int().positive(),
 })
 
 export const UnsubscribeQuerySchema = z.object({

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { PageQuerySchema } from './account'
+import { PageQuerySchema } from './common'
 
 export const MAX_SEATS_PER_BOOKING = 10
 

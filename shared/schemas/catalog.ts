@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { PageQuerySchema } from './account'
+import { PageQuerySchema } from './common'
 
 const text = (max: number, label = 'This') => z.string().trim().min(1, `${label} is required`).max(max, `Use at most ${max} characters`)
 

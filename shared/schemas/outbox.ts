@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { PageQuerySchema } from './account'
+import { PageQuerySchema } from './common'
 
 export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed', 'captured'] as const
 

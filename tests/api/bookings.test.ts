@@ -1,6 +1,6 @@
 import Papa from 'papaparse'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { signToken } from '../../server/domain/tokens'
+import { signToken } from '../../server/domain/accounts'
 import { inspectDb } from '../helpers/inspect'
 import { ADMIN, createApprovedUser, login, startServer } from '../helpers/server'
 import type { TestServer } from '../helpers/server'

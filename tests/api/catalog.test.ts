@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../../server/db'
 import { ADMIN, createApprovedUser, login, startServer } from '../helpers/server'
 import type { Reply, TestServer } from '../helpers/server'
-import { openServerDb, sellSeats } from '../helpers/bookings'
+import { openServerDb, sellSeats } from '../helpers/fixtures'
 
 // The catalogue over real HTTP on the built server: venues, shows, screenings, search and
 // filters, with every success shape of DESIGN.md and every failure the contract names.

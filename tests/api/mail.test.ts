@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../../server/db'
-import { openServerDb } from '../helpers/bookings'
+import { openServerDb } from '../helpers/fixtures'
 import { ADMIN, createApprovedUser, freePort, login, startServer } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
 import { startSmtpSink } from '../helpers/smtp'

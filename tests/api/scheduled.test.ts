@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { MailAttachment } from '../../server/domain/mail'
 import type { Db } from '../../server/db'
 import { utcToZonedLocal, zonedLocalToUtc } from '#shared/time'
-import { openServerDb } from '../helpers/bookings'
+import { openServerDb } from '../helpers/fixtures'
 import { ADMIN, createApprovedUser, login, startServer } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
 

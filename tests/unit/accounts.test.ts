@@ -1,31 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  LOGIN_MAX_FAILURES,
-  LOGIN_WINDOW_MS,
-  approveUser,
-  authenticate,
-  clearLoginFailures,
-  createUser,
-  deleteUser,
-  ensureAdmin,
-  findUserById,
-  listUsers,
-  loginKey,
-  loginRetryAfter,
-  recordLoginFailure,
-} from '../../server/domain/accounts'
+import { describe, expect, it } from 'vitest'
+import { approveUser, authenticate, clearLoginFailures, createUser, deleteUser, ensureAdmin, findUserById, listUsers, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, loginKey, loginRetryAfter, recordLoginFailure } from '../../server/domain/accounts'
 import type { Db } from '../../server/db'
 import type { User } from '#shared/types/api'
-import { createTestDb } from '../helpers/db'
+import { refusal, rejection, unique, useTestDb } from '../helpers/fixtures'
 
 const PASSWORD = 'correct-horse-battery'
 const MINUTE = 60_000
-
-let seq = 0
-/** A username no other test uses. */
-function unique(prefix = 'u'): string {
-  return `${prefix}${Date.now().toString(36)}${(seq++).toString(36)}`
-}
 
 function newUser(db: Db, opts: { username?: string, email?: string, password?: string, now?: Date } = {}) {
   const username = opts.username ?? unique()
@@ -36,34 +16,9 @@ function newUser(db: Db, opts: { username?: string, email?: string, password?: s
   }, opts.now)
 }
 
-/** The error a promise rejects with (fails the test when it resolves). */
-async function rejection(promise: Promise<unknown>): Promise<{ statusCode?: number, message?: string, data?: Record<string, unknown> }> {
-  try {
-    await promise
-  }
-  catch (err) {
-    return err as { statusCode?: number, message?: string, data?: Record<string, unknown> }
-  }
-  throw new Error('expected the promise to reject, but it resolved')
-}
-
-/** A database of its own, for tests that count rows or need "no admin yet". */
-const extraDbs: Array<() => Promise<void>> = []
-async function freshDb(): Promise<Db> {
-  const { db, destroy } = await createTestDb()
-  extraDbs.push(destroy)
-  return db
-}
-
 let db: Db
-let destroyDb: () => Promise<void>
-beforeAll(async () => {
-  ({ db, destroy: destroyDb } = await createTestDb())
-})
-afterAll(async () => {
-  await Promise.all(extraDbs.map(d => d()))
-  await destroyDb?.()
-})
+/** A database of its own, for tests that count rows or need "no admin yet". */
+const { fresh: freshDb } = useTestDb(made => (db = made))
 
 describe('createUser', () => {
   it('creates a user who waits for approval and returns only public fields', async () => {
@@ -119,7 +74,7 @@ describe('createUser', () => {
     expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(1)
     const failed = results.filter(r => r.status === 'rejected')
     expect(failed).toHaveLength(1)
-    expect((failed[0] as PromiseRejectedResult).reason).toMatchObject({ statusCode: 409 })
+    expect(refusal((failed[0] as PromiseRejectedResult).reason)).toMatchObject({ statusCode: 409 })
     const rows = await db.selectFrom('users').select('id').where('email', 'like', `${username}-%`).execute()
     expect(rows).toHaveLength(1)
   })
@@ -289,31 +244,31 @@ describe('approveUser', () => {
     expect((await findUserById(db, user.id))!.approved_at).toBe('2026-01-01T00:00:00.000Z')
   })
 
-  it('returns undefined for an unknown id', async () => {
-    expect(await approveUser(db, 987_654_321)).toBeUndefined()
+  it('answers not-found for an unknown id', async () => {
+    expect((await rejection(approveUser(db, 987_654_321))).statusCode).toBe(404)
   })
 })
 
 describe('deleteUser', () => {
   it('refuses to delete the acting admin themself', async () => {
     const user = await newUser(db)
-    expect(await deleteUser(db, user.id, user.id)).toBe('self')
+    expect(await rejection(deleteUser(db, user.id, user.id))).toMatchObject({ statusCode: 409, message: 'You cannot delete your own account' })
     expect(await findUserById(db, user.id)).toBeDefined()
   })
 
   it('answers not-found for an unknown id', async () => {
     const admin = await newUser(db)
-    expect(await deleteUser(db, 987_654_321, admin.id)).toBe('not-found')
+    expect((await rejection(deleteUser(db, 987_654_321, admin.id))).statusCode).toBe(404)
   })
 
   it('deletes the user: they can no longer log in, and their username and email are free again', async () => {
     const admin = await newUser(db)
     const user = await newUser(db)
     await approveUser(db, user.id)
-    expect(await deleteUser(db, user.id, admin.id)).toBe('deleted')
+    await deleteUser(db, user.id, admin.id)
     expect(await findUserById(db, user.id)).toBeUndefined()
     expect((await rejection(authenticate(db, user.username, PASSWORD))).statusCode).toBe(401)
-    expect(await deleteUser(db, user.id, admin.id)).toBe('not-found')
+    expect((await rejection(deleteUser(db, user.id, admin.id))).statusCode).toBe(404)
     const again = await newUser(db, { username: user.username, email: user.email })
     expect(again.id).not.toBe(user.id)
   })
@@ -339,7 +294,7 @@ describe('deleteUser', () => {
     ]).execute()
     // Someone else holds the third sold seat.
 
-    expect(await deleteUser(db, user.id, admin.id)).toBe('deleted')
+    await deleteUser(db, user.id, admin.id)
 
     const after = await db.selectFrom('screenings').select('seats_sold').where('id', '=', screening.id).executeTakeFirstOrThrow()
     expect(after.seats_sold).toBe(1)

@@ -1,47 +1,18 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
-import {
-  bookingIcs,
-  bookingsCsv,
-  cancelBooking,
-  changeBooking,
-  createBooking,
-  getBooking,
-  listBookings,
-  listScreeningBookings,
-} from '../../server/domain/bookings'
+import { bookingIcs, bookingsCsv, cancelBooking, cancelScreening, changeBooking, createBooking, getBooking, listBookings, listScreeningBookings } from '../../server/domain/booking'
 import { createUser, deleteUser } from '../../server/domain/accounts'
-import { cancelScreening, createScreening, getScreeningDetail, updateScreening } from '../../server/domain/screenings'
-import { createShow } from '../../server/domain/shows'
-import { createVenue } from '../../server/domain/venues'
+import { createScreening, createShow, createVenue, getScreeningDetail, updateScreening } from '../../server/domain/catalog'
 import type { Db } from '../../server/db'
 import { BookingCreateSchema, BookingPatchSchema } from '#shared/schemas/booking'
-import { createTestDb } from '../helpers/db'
+import { refusal, rejection, unique, useTestDb } from '../helpers/fixtures'
 
 const NOW = new Date('2031-03-01T12:00:00.000Z')
 const HOUR = 3_600_000
 const at = (ms: number) => new Date(NOW.getTime() + ms)
 
-let seq = 0
-const unique = (prefix = 'u') => `${prefix}${Date.now().toString(36)}${(seq++).toString(36)}`
-
-/** The error a promise rejects with (fails the test when it resolves). */
-async function rejection(promise: Promise<unknown>): Promise<{ statusCode?: number, message?: string, data?: Record<string, unknown> }> {
-  try {
-    await promise
-  }
-  catch (err) {
-    return err as { statusCode?: number, message?: string, data?: Record<string, unknown> }
-  }
-  throw new Error('expected the promise to reject, but it resolved')
-}
-
 let db: Db
-let destroyDb: () => Promise<void>
-beforeAll(async () => {
-  ({ db, destroy: destroyDb } = await createTestDb())
-})
-afterAll(() => destroyDb?.())
+useTestDb(made => (db = made))
 
 /** For every screening: seats_sold, its booking_seats rows, and the seats of its confirmed bookings. */
 async function counters() {
@@ -351,13 +322,13 @@ describe('cancelBooking', () => {
 })
 
 describe('ownership', () => {
-  it('hides another user\'s booking from get, change, cancel and the calendar (undefined, never a change)', async () => {
+  it('hides another user\'s booking from get, change, cancel and the calendar (not found, never a change)', async () => {
     const s = await screening()
     const [owner, stranger] = [await user(), await user()]
     const b = await createBooking(db, owner.id, { screeningId: s.id, quantity: 2 }, NOW)
-    expect(await getBooking(db, stranger.id, b.id)).toBeUndefined()
-    expect(await bookingIcs(db, stranger.id, b.id, 'http://localhost:3000', NOW)).toBeUndefined()
-    expect(await cancelBooking(db, stranger.id, b.id, NOW)).toBeUndefined()
+    expect((await rejection(getBooking(db, stranger.id, b.id))).statusCode).toBe(404)
+    expect((await rejection(bookingIcs(db, stranger.id, b.id, 'http://localhost:3000', NOW))).statusCode).toBe(404)
+    expect((await rejection(cancelBooking(db, stranger.id, b.id, NOW))).statusCode).toBe(404)
     expect((await rejection(changeBooking(db, stranger.id, b.id, { quantity: 1 }, NOW))).statusCode).toBe(404)
     expect(await getBooking(db, owner.id, b.id)).toMatchObject({ status: 'confirmed', quantity: 2, seats: b.seats })
     expect((await listBookings(db, stranger.id, { page: 1, pageSize: 20 })).items).toEqual([])
@@ -398,14 +369,14 @@ describe('listBookings and listScreeningBookings', () => {
     expect((await listBookings(db, u.id, { page: 1, pageSize: 20, status: 'cancelled' })).items.map(b => b.id)).toEqual([ids[2]])
   })
 
-  it('tells an admin who booked which seats, and undefined for an unknown screening', async () => {
+  it('tells an admin who booked which seats, and not-found for an unknown screening', async () => {
     const s = await screening()
     const [a, b] = [await user(), await user()]
     await createBooking(db, a.id, { screeningId: s.id, seats: ['A1'] }, NOW)
     await createBooking(db, b.id, { screeningId: s.id, seats: ['B1', 'B2'] }, at(1000))
     const list = (await listScreeningBookings(db, s.id))!
     expect(list.map(x => [x.user.username, x.seats])).toEqual([[b.username, ['B1', 'B2']], [a.username, ['A1']]])
-    expect(await listScreeningBookings(db, 999_999)).toBeUndefined()
+    expect((await rejection(listScreeningBookings(db, 999_999))).statusCode).toBe(404)
   })
 })
 
@@ -420,7 +391,7 @@ describe('cancelScreening', () => {
     expect((await getBooking(db, a.id, x.id))!.status).toBe('cancelled')
     expect((await getBooking(db, b.id, y.id))!.status).toBe('cancelled')
     expect(await seatsSold(s.id)).toBe(0)
-    expect(await getScreeningDetail(db, s.id)).toBeUndefined()
+    expect((await rejection(getScreeningDetail(db, s.id))).statusCode).toBe(404)
     // Its owners can still see what they had, and cancelling again is harmless.
     expect((await getBooking(db, a.id, x.id))!.seats).toEqual(x.seats)
     expect((await cancelBooking(db, a.id, x.id, NOW))!.cancelledNow).toBe(false)
@@ -431,7 +402,7 @@ describe('cancelScreening', () => {
     const a = await user()
     const x = await createBooking(db, a.id, { screeningId: s.id, quantity: 2 }, NOW)
     const later = new Date(new Date(s.startsAt).getTime() + 60_000)
-    await expect(cancelScreening(db, s.id, later)).rejects.toMatchObject({ statusCode: 409 })
+    expect(await rejection(cancelScreening(db, s.id, later))).toMatchObject({ statusCode: 409 })
     expect((await getBooking(db, a.id, x.id))!.status).toBe('confirmed')
     expect(await seatsSold(s.id)).toBe(2)
   })
@@ -451,7 +422,7 @@ describe('concurrent changes of one booking', () => {
     ops.push(cancelBooking(db, a.id, mine.id, NOW))
     const settled = await Promise.allSettled(ops)
     for (const r of settled) {
-      if (r.status === 'rejected') expect((r.reason as { statusCode?: number }).statusCode, String(r.reason)).toBe(409)
+      if (r.status === 'rejected') expect(refusal(r.reason).statusCode, String(r.reason)).toBe(409)
     }
     // The afterEach check compares every counter with the seat rows.
   })
@@ -468,7 +439,7 @@ describe('concurrent changes of one booking', () => {
       changeBooking(db, a.id, bookings[1]!.id, { quantity: 1 }, NOW),
     ]
     for (const r of await Promise.allSettled(ops)) {
-      if (r.status === 'rejected') expect([404, 409], String(r.reason)).toContain((r.reason as { statusCode?: number }).statusCode)
+      if (r.status === 'rejected') expect([404, 409], String(r.reason)).toContain(refusal(r.reason).statusCode)
     }
     expect(await seatsSold(s.id)).toBe(0)
   })

@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createVenue, defaultSeatsPerRow, deleteVenue, getVenue, listCities, listVenues, updateVenue } from '../../server/domain/venues'
-import { createShow, deleteShow, getShow, getShowDetail, listShows, listTags, normaliseTags, setPosterKey, updateShow } from '../../server/domain/shows'
-import { TURNOVER_MINUTES, cancelScreening, createScreening, getScreening, getScreeningDetail, listScreenings, updateScreening } from '../../server/domain/screenings'
-import { search } from '../../server/domain/search'
+import { describe, expect, it } from 'vitest'
+import { createScreening, createShow, createVenue, defaultSeatsPerRow, deleteShow, deleteVenue, getScreening, getScreeningDetail, getShow, getShowDetail, getVenue, listCities, listScreenings, listShows, listTags, listVenues, normaliseTags, search, setPosterKey, TURNOVER_MINUTES, updateScreening, updateShow, updateVenue } from '../../server/domain/catalog'
+import { cancelScreening } from '../../server/domain/booking'
 import type { Db } from '../../server/db'
 import { ShowCreateSchema, ShowListQuerySchema, ShowPatchSchema, VenuePatchSchema } from '#shared/schemas/catalog'
 import type { ShowCreateInput, VenueCreateInput } from '#shared/schemas/catalog'
-import { createTestDb } from '../helpers/db'
-import { sellSeats } from '../helpers/bookings'
+import { refusal, rejection, sellSeats, unique, useTestDb } from '../helpers/fixtures'
 
 // Every domain function takes `now`, so these tests run at a fixed instant.
 const NOW = new Date('2026-11-20T00:00:00.000Z')
@@ -19,38 +16,15 @@ const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
 /** The instant `ms` after NOW, as the ISO string the API takes. */
 const at = (ms: number) => new Date(NOW.getTime() + ms).toISOString()
 
-let seq = 0
-/** A token no other test uses (lower case letters and digits). */
-function tok(prefix = 't'): string {
-  return `${prefix}${Date.now().toString(36)}${(seq++).toString(36)}`
-}
-
-type Failure = { statusCode?: number, message?: string, data?: Record<string, unknown> }
-
-/** The error a promise rejects with (fails the test when it resolves). */
-async function rejection(promise: Promise<unknown>): Promise<Failure> {
-  try {
-    await promise
-  }
-  catch (err) {
-    return err as Failure
-  }
-  throw new Error('expected the promise to reject, but it resolved')
-}
-
 let db: Db
-let destroyDb: () => Promise<void>
-beforeAll(async () => {
-  ({ db, destroy: destroyDb } = await createTestDb())
-})
-afterAll(() => destroyDb?.())
+useTestDb(made => (db = made))
 
 function newVenue(over: Partial<VenueCreateInput> = {}, now = NOW) {
-  return createVenue(db, { name: `Hall ${tok()}`, place: 'Testville', capacity: 100, seatsPerRow: 10, ...over }, 'Asia/Kolkata', now)
+  return createVenue(db, { name: `Hall ${unique()}`, place: 'Testville', capacity: 100, seatsPerRow: 10, ...over }, 'Asia/Kolkata', now)
 }
 
 function newShow(over: Partial<ShowCreateInput> = {}, now = NOW) {
-  return createShow(db, { name: `Show ${tok()}`, tags: [], ticketPrice: 25_000, durationMinutes: 100, ...over }, now)
+  return createShow(db, { name: `Show ${unique()}`, tags: [], ticketPrice: 25_000, durationMinutes: 100, ...over }, now)
 }
 
 function schedule(showId: number, venueId: number, startsAt: string, opts: { price?: number, now?: Date } = {}) {
@@ -98,7 +72,7 @@ describe('createVenue', () => {
   })
 
   it('refuses a row longer than the venue (400) and creates nothing', async () => {
-    const name = `Tiny ${tok()}`
+    const name = `Tiny ${unique()}`
     const err = await rejection(createVenue(db, { name, place: 'Pune', capacity: 10, seatsPerRow: 11 }, 'Asia/Kolkata', NOW))
     expect(err.statusCode).toBe(400)
     expect(err.data).toMatchObject({ issues: [expect.objectContaining({ path: ['seatsPerRow'] })] })
@@ -114,8 +88,8 @@ describe('updateVenue', () => {
     expect(await getVenue(db, venue.id)).toEqual(updated)
   })
 
-  it('answers undefined for an unknown venue', async () => {
-    expect(await updateVenue(db, 987_654, { name: 'x' }, NOW)).toBeUndefined()
+  it('answers not-found for an unknown venue', async () => {
+    expect((await rejection(updateVenue(db, 987_654, { name: 'x' }, NOW))).statusCode).toBe(404)
   })
 
   it('refuses (409) a layout that would drop a seat sold for an upcoming screening, and changes nothing', async () => {
@@ -180,7 +154,7 @@ describe('updateVenue', () => {
   })
 
   it('moves the calendar date of upcoming screenings with a new timezone', async () => {
-    const t = tok()
+    const t = unique()
     const { venue } = await scheduledShow({ name: `Late ${t}` }, '2026-12-01T20:00:00.000Z', { name: `Hall ${t}`, place: 'Pune', capacity: 50, timezone: 'Asia/Kolkata' })
     expect(names(await shows({ q: t, date: '2026-12-02' }))).toEqual([`Late ${t}`])
     await updateVenue(db, venue.id, { timezone: 'America/New_York' }, NOW)
@@ -283,7 +257,7 @@ describe('createScreening', () => {
     const startsAt = at(6 * DAY)
     const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => schedule(show.id, venue.id, new Date(Date.parse(startsAt) + i * MINUTE).toISOString())))
     expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(1)
-    for (const r of results.filter(r => r.status === 'rejected')) expect((r as PromiseRejectedResult).reason).toMatchObject({ statusCode: 409 })
+    for (const r of results.filter(r => r.status === 'rejected')) expect(refusal((r as PromiseRejectedResult).reason)).toMatchObject({ statusCode: 409 })
     expect((await listScreenings(db, { venueId: venue.id, page: 1, pageSize: 20 })).total).toBe(1)
   })
 
@@ -309,7 +283,7 @@ describe('updateScreening', () => {
     expect(await rejection(updateScreening(db, b.id, { startsAt: new Date(t + 144 * MINUTE).toISOString() }, NOW))).toMatchObject({ statusCode: 409, data: { conflictingScreeningId: a.id } })
     expect(await updateScreening(db, b.id, { startsAt: new Date(t + 145 * MINUTE).toISOString() }, NOW)).toMatchObject({ id: b.id })
     expect(await rejection(updateScreening(db, b.id, { startsAt: at(-MINUTE) }, NOW))).toMatchObject({ statusCode: 400 })
-    expect(await updateScreening(db, 987_654, { price: 1 }, NOW)).toBeUndefined()
+    expect((await rejection(updateScreening(db, 987_654, { price: 1 }, NOW))).statusCode).toBe(404)
   })
 
   it('refuses (400) to change a screening that has started', async () => {
@@ -335,25 +309,25 @@ describe('getScreeningDetail', () => {
     expect(detail.seats.filter(s => s.taken).map(s => s.label)).toEqual(['B3', 'C5'])
   })
 
-  it('answers undefined for an unknown screening', async () => {
-    expect(await getScreeningDetail(db, 987_654)).toBeUndefined()
+  it('answers not-found for an unknown screening', async () => {
+    expect((await rejection(getScreeningDetail(db, 987_654))).statusCode).toBe(404)
   })
 })
 
 describe('listShows', () => {
   it('matches the text in the name or the description, ignoring case', async () => {
-    const t = tok()
-    const quiet = `Quiet ${tok()}`
+    const t = unique()
+    const quiet = `Quiet ${unique()}`
     await scheduledShow({ name: `The ${t.toUpperCase()} Affair` })
     await scheduledShow({ name: quiet, description: `A story about ${t} and friends` })
-    await scheduledShow({ name: `Other ${tok()}`, description: 'Nothing to see' })
+    await scheduledShow({ name: `Other ${unique()}`, description: 'Nothing to see' })
     const page = await shows({ q: t.slice(0, 3).toUpperCase() + t.slice(3) })
     expect(page.total).toBe(2)
     expect(names(page).sort()).toEqual([quiet, `The ${t.toUpperCase()} Affair`].sort())
   })
 
   it('keeps the text search in step when a show is renamed, and finds short text too', async () => {
-    const t = tok()
+    const t = unique()
     const { show } = await scheduledShow({ name: `Before ${t}`, description: 'Plain' })
     expect(names(await shows({ q: `before ${t}` }))).toEqual([`Before ${t}`])
     await updateShow(db, show.id, { name: `After ${t}`, description: `Now with ${t}xy` }, NOW)
@@ -366,7 +340,7 @@ describe('listShows', () => {
   })
 
   it('treats % and _ in the text literally', async () => {
-    const t = tok()
+    const t = unique()
     await scheduledShow({ name: `${t} 100% Live` })
     await scheduledShow({ name: `${t} 1000 Live` })
     await scheduledShow({ name: `${t} a_b` })
@@ -380,7 +354,7 @@ describe('listShows', () => {
   })
 
   it('filters by tag, whatever its case', async () => {
-    const t = tok()
+    const t = unique()
     await scheduledShow({ name: `Tagged ${t}`, tags: [`Noir-${t}`, 'drama'] })
     await scheduledShow({ name: `Untagged ${t}`, tags: ['drama'] })
     expect(names(await shows({ tag: `NOIR-${t.toUpperCase()}` }))).toEqual([`Tagged ${t}`])
@@ -389,7 +363,7 @@ describe('listShows', () => {
   })
 
   it('filters by city, ignoring case, counting only upcoming screenings there', async () => {
-    const t = tok()
+    const t = unique()
     const city = `Lonavala${t}`
     const here = await scheduledShow({ name: `Here ${t}` }, at(2 * DAY), { name: 'Hill Hall', place: city, capacity: 50 })
     await scheduledShow({ name: `Elsewhere ${t}` }, at(2 * DAY), { name: 'Other Hall', place: `Khandala${t}`, capacity: 50 })
@@ -404,7 +378,7 @@ describe('listShows', () => {
   })
 
   it('filters by date in the VENUE\'s timezone', async () => {
-    const t = tok()
+    const t = unique()
     // 20:00 UTC on 1 December is 01:30 on 2 December in Kolkata.
     await scheduledShow({ name: `Kolkata ${t}` }, '2026-12-01T20:00:00.000Z', { name: 'K', place: 'Kolkata', capacity: 50, timezone: 'Asia/Kolkata' })
     // 03:00 UTC on 2 December is 22:00 on 1 December in New York.
@@ -415,7 +389,7 @@ describe('listShows', () => {
   })
 
   it('keeps shows rated at least minRating (unrated shows are left out)', async () => {
-    const t = tok()
+    const t = unique()
     for (const [label, rating] of [['low', 7.2], ['edge', 7.3], ['top', 10], ['zero', 0], ['none', null]] as const)
       await scheduledShow({ name: `${label} ${t}`, rating })
     expect(names(await shows({ q: t, minRating: '7.3' })).sort()).toEqual([`edge ${t}`, `top ${t}`])
@@ -425,7 +399,7 @@ describe('listShows', () => {
   })
 
   it('lists only shows with an upcoming screening, unless an admin asks for all', async () => {
-    const t = tok()
+    const t = unique()
     const venue = await newVenue()
     const past = await newShow({ name: `past ${t}` })
     await schedule(past.id, venue.id, at(-DAY), { now: new Date(NOW.getTime() - 2 * DAY) })
@@ -449,7 +423,7 @@ describe('listShows', () => {
   })
 
   it('orders by next showtime and reports that screening', async () => {
-    const t = tok()
+    const t = unique()
     const venue = await newVenue({ name: `Hall ${t}`, place: 'Pune' })
     const later = await newShow({ name: `later ${t}` })
     const sooner = await newShow({ name: `sooner ${t}` })
@@ -463,7 +437,7 @@ describe('listShows', () => {
   })
 
   it('moves a show\'s next showtime on as screenings start, move and are cancelled', async () => {
-    const t = tok()
+    const t = unique()
     const venue = await newVenue()
     const show = await newShow({ name: `moving ${t}` })
     const other = await newShow({ name: `steady ${t}` })
@@ -489,7 +463,7 @@ describe('listShows', () => {
   })
 
   it('pages with a total', async () => {
-    const t = tok()
+    const t = unique()
     const venue = await newVenue()
     for (let i = 0; i < 5; i++) {
       const show = await newShow({ name: `p${i} ${t}`, tags: [t] })
@@ -535,7 +509,7 @@ describe('tags', () => {
   })
 
   it('are counted for the filters', async () => {
-    const t = tok()
+    const t = unique()
     await newShow({ tags: [t] })
     await newShow({ tags: [t, 'drama'] })
     expect(await listTags(db)).toContainEqual({ tag: t, count: 2 })
@@ -556,12 +530,12 @@ describe('patch schemas', () => {
 })
 
 describe('updateShow', () => {
-  it('changes the given fields, clears the rating with null, and answers undefined for an unknown show', async () => {
+  it('changes the given fields, clears the rating with null, and answers not-found for an unknown show', async () => {
     const show = await newShow({ rating: 7.5, description: 'Old' })
     const updated = await updateShow(db, show.id, { description: 'New', ticketPrice: 99, durationMinutes: 90 })
     expect(updated).toEqual({ ...show, description: 'New', ticketPrice: 99, durationMinutes: 90 })
     expect(await updateShow(db, show.id, { rating: null })).toMatchObject({ rating: null, description: 'New' })
-    expect(await updateShow(db, 987_654, { name: 'x' })).toBeUndefined()
+    expect((await rejection(updateShow(db, 987_654, { name: 'x' }))).statusCode).toBe(404)
   })
 })
 
@@ -637,24 +611,24 @@ describe('deleteShow and deleteVenue', () => {
     await sellSeats(db, other.id, ['A1'], 'cancelled')
     await setPosterKey(db, show.id, `${show.id}-0123456789abcdef`)
     expect(await deleteShow(db, show.id)).toEqual({ posterKey: `${show.id}-0123456789abcdef` })
-    expect(await getShow(db, show.id)).toBeUndefined()
-    expect(await getScreening(db, screening.id)).toBeUndefined()
+    expect((await rejection(getShow(db, show.id))).statusCode).toBe(404)
+    expect((await rejection(getScreening(db, screening.id))).statusCode).toBe(404)
     expect(await db.selectFrom('screenings').select('id').where('show_id', '=', show.id).execute()).toEqual([])
     expect(await db.selectFrom('show_tags').select('tag').where('show_id', '=', show.id).execute()).toEqual([])
     expect(await db.selectFrom('bookings').select('id').where('screening_id', 'in', [screening.id, other.id]).execute()).toEqual([])
     // The venue is still there, and free again.
     expect(await getVenue(db, venue.id)).toBeDefined()
-    expect(await deleteShow(db, show.id)).toBeUndefined()
+    expect((await rejection(deleteShow(db, show.id))).statusCode).toBe(404)
   })
 
   it('delete a venue with its screenings, leaving the shows', async () => {
     const { show, venue, screening } = await scheduledShow()
     await sellSeats(db, screening.id, ['A1'], 'cancelled')
-    expect(await deleteVenue(db, venue.id)).toBe(true)
-    expect(await getVenue(db, venue.id)).toBeUndefined()
+    await deleteVenue(db, venue.id)
+    expect((await rejection(getVenue(db, venue.id))).statusCode).toBe(404)
     expect(await db.selectFrom('screenings').select('id').where('venue_id', '=', venue.id).execute()).toEqual([])
     expect(await getShow(db, show.id)).toBeDefined()
-    expect(await deleteVenue(db, venue.id)).toBe(false)
+    expect((await rejection(deleteVenue(db, venue.id))).statusCode).toBe(404)
   })
 })
 
@@ -682,7 +656,7 @@ describe('cancelScreening', () => {
     expect(row).toEqual({ seats_sold: 0, cancelled_at: when.toISOString() })
 
     // Gone from every public view, and the slot is free again.
-    expect(await getScreening(db, screening.id)).toBeUndefined()
+    expect((await rejection(getScreening(db, screening.id))).statusCode).toBe(404)
     expect((await getShowDetail(db, show.id, NOW))!.screenings).toEqual([])
     expect((await listScreenings(db, { venueId: venue.id, page: 1, pageSize: 20 })).total).toBe(0)
     const again = await schedule(show.id, venue.id, screening.startsAt)
@@ -690,14 +664,14 @@ describe('cancelScreening', () => {
     expect(await getScreening(db, again.id)).toMatchObject({ seatsLeft: 99 })
 
     // Cancelling twice finds nothing to cancel.
-    expect(await cancelScreening(db, screening.id, when)).toBeUndefined()
+    expect((await rejection(cancelScreening(db, screening.id, when))).statusCode).toBe(404)
   })
 
   it('deletes a screening that has no bookings', async () => {
     const { screening } = await scheduledShow()
     expect(await cancelScreening(db, screening.id, NOW)).toEqual([])
     expect(await db.selectFrom('screenings').select('id').where('id', '=', screening.id).execute()).toEqual([])
-    expect(await cancelScreening(db, 987_654, NOW)).toBeUndefined()
+    expect((await rejection(cancelScreening(db, 987_654, NOW))).statusCode).toBe(404)
   })
 })
 
@@ -716,13 +690,13 @@ describe('getShowDetail', () => {
       { id: soon.id, startsAt: at(2 * DAY), price: show.ticketPrice, seatsLeft: 40, venue: { id: v2.id, name: 'Two', place: 'Goa', timezone: 'Asia/Kolkata' } },
       { id: late.id, startsAt: at(4 * DAY), price: 700, seatsLeft: 27, venue: { id: v1.id, name: 'One', place: 'Pune', timezone: 'Asia/Kolkata' } },
     ])
-    expect(await getShowDetail(db, 987_654, NOW)).toBeUndefined()
+    expect((await rejection(getShowDetail(db, 987_654, NOW))).statusCode).toBe(404)
   })
 })
 
 describe('listVenues, listCities and search', () => {
   it('find venues by name or place and filter by city, ignoring case', async () => {
-    const t = tok()
+    const t = unique()
     const a = await newVenue({ name: `Odeon ${t}`, place: 'Mumbai' })
     const b = await newVenue({ name: 'Roxy', place: `Pune${t}` })
     const byText = await listVenues(db, { q: t.toUpperCase(), page: 1, pageSize: 20 })
@@ -733,7 +707,7 @@ describe('listVenues, listCities and search', () => {
   })
 
   it('list each city once, whatever the case it was typed in', async () => {
-    const t = tok()
+    const t = unique()
     await newVenue({ place: `Goa${t}` })
     await newVenue({ place: `GOA${t.toUpperCase()}` })
     await newVenue({ place: `goa${t}` })
@@ -742,7 +716,7 @@ describe('listVenues, listCities and search', () => {
   })
 
   it('searches upcoming shows and venues; an empty text finds nothing', async () => {
-    const t = tok()
+    const t = unique()
     const { show, venue } = await scheduledShow({ name: `Found ${t}` }, at(2 * DAY), { name: `Venue ${t}`, place: 'Pune', capacity: 10 })
     const hidden = await newShow({ name: `Unscheduled ${t}` })
     const result = await search(db, t, NOW)

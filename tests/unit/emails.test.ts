@@ -1,13 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { approveUser, createUser } from '../../server/domain/accounts'
-import { cancelBooking, changeBooking, createBooking } from '../../server/domain/bookings'
+import { cancelBooking, cancelScreening, changeBooking, createBooking } from '../../server/domain/booking'
 import type { MailAttachment } from '../../server/domain/mail'
-import { materialize } from '../../server/domain/outbox'
-import { cancelScreening, createScreening } from '../../server/domain/screenings'
-import { createShow } from '../../server/domain/shows'
-import { createVenue } from '../../server/domain/venues'
+import { materialize } from '../../server/domain/mail'
+import { createScreening, createShow, createVenue } from '../../server/domain/catalog'
 import type { Db } from '../../server/db'
-import { createTestDb } from '../helpers/db'
+import { rejection, unique, useTestDb } from '../helpers/fixtures'
 
 // The transactional emails are written to the outbox in the same transaction as what
 // caused them: a committed booking always has its email, a refused one never does.
@@ -15,15 +13,8 @@ import { createTestDb } from '../helpers/db'
 const NOW = new Date('2031-03-01T12:00:00.000Z')
 const CTX = { siteUrl: 'https://tickets.example/', currency: 'INR' }
 
-let seq = 0
-const unique = (prefix = 'u') => `${prefix}${Date.now().toString(36)}${(seq++).toString(36)}`
-
 let db: Db
-let destroyDb: () => Promise<void>
-beforeAll(async () => {
-  ({ db, destroy: destroyDb } = await createTestDb())
-})
-afterAll(() => destroyDb?.())
+useTestDb(made => (db = made))
 
 async function screening(capacity = 20) {
   const venue = await createVenue(db, { name: unique('Hall '), place: 'Pune', capacity, seatsPerRow: 10, timezone: 'Asia/Kolkata' }, 'Asia/Kolkata', NOW)
@@ -76,7 +67,7 @@ describe('booking emails', () => {
     const u = await user()
     await expect(createBooking(db, u.id, { screeningId: s.id, quantity: 10 }, NOW, { to: 'a@example.test', ctx: CTX })).resolves.toBeDefined()
     const other = await user()
-    await expect(createBooking(db, other.id, { screeningId: s.id, quantity: 1 }, NOW, { to: 'b@example.test', ctx: CTX })).rejects.toMatchObject({ statusCode: 409 })
+    expect(await rejection(createBooking(db, other.id, { screeningId: s.id, quantity: 1 }, NOW, { to: 'b@example.test', ctx: CTX }))).toMatchObject({ statusCode: 409 })
     expect((await outboxOf(other.id)).filter(r => r.kind.startsWith('booking'))).toEqual([])
   })
 
@@ -147,7 +138,7 @@ describe('account emails', () => {
   it('writes no welcome email for a registration refused as taken', async () => {
     const name = unique()
     await createUser(db, { username: name, email: `${name}@example.test`, password: 'correct-horse-battery' }, NOW, CTX)
-    await expect(createUser(db, { username: unique(), email: `${name}@example.test`, password: 'correct-horse-battery' }, NOW, CTX)).rejects.toMatchObject({ statusCode: 409 })
+    expect(await rejection(createUser(db, { username: unique(), email: `${name}@example.test`, password: 'correct-horse-battery' }, NOW, CTX))).toMatchObject({ statusCode: 409 })
     expect(await db.selectFrom('outbox').select('to').where('to', '=', `${name}@example.test`).execute()).toHaveLength(1)
   })
 })

@@ -1,21 +1,9 @@
 import nodemailer from 'nodemailer'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Db } from '../../server/db'
-import { enqueueEmail } from '../../server/domain/mail'
-import type { OutgoingEmail } from '../../server/domain/mail'
-import {
-  MAIL_MAX_ATTEMPTS,
-  MAIL_RETRY_BASE_MS,
-  MAIL_RETRY_MAX_MS,
-  claimDueEmails,
-  flushOutbox,
-  getOutboxEmail,
-  listOutbox,
-  messageIdFor,
-  retryDelayMs,
-} from '../../server/domain/outbox'
-import type { MailSender } from '../../server/domain/outbox'
-import { createTestDb } from '../helpers/db'
+import { claimDueEmails, enqueueEmail, flushOutbox, getOutboxEmail, listOutbox, MAIL_MAX_ATTEMPTS, MAIL_RETRY_BASE_MS, MAIL_RETRY_MAX_MS, messageIdFor, retryDelayMs } from '../../server/domain/mail'
+import type { MailSender, OutgoingEmail } from '../../server/domain/mail'
+import { rejection, useTestDb } from '../helpers/fixtures'
 import { freePort } from '../helpers/server'
 import { startSmtpSink } from '../helpers/smtp'
 import type { SmtpSink } from '../helpers/smtp'
@@ -26,11 +14,7 @@ const at = (ms: number) => new Date(NOW.getTime() + ms)
 const FROM = 'TicketShow <no-reply@ticketshow.test>'
 
 let db: Db
-let destroyDb: () => Promise<void>
-beforeAll(async () => {
-  ({ db, destroy: destroyDb } = await createTestDb())
-})
-afterAll(() => destroyDb?.())
+useTestDb(made => (db = made))
 // Each test starts from an empty outbox.
 beforeEach(async () => {
   await db.deleteFrom('outbox').execute()
@@ -225,6 +209,6 @@ describe('listOutbox and getOutboxEmail', () => {
     const detail = await getOutboxEmail(db, ravi.id)
     expect(detail).toMatchObject({ status: 'captured', dedupeKey: 'k:2', headers: {}, attachments: [{ filename: 'a.ics', contentType: 'text/calendar', size: 5, cid: null }] })
     expect(detail!.html).toContain('<p>')
-    expect(await getOutboxEmail(db, 999_999)).toBeUndefined()
+    expect((await rejection(getOutboxEmail(db, 999_999))).statusCode).toBe(404)
   })
 })

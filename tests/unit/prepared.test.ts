@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { prepared } from '../../server/db/prepared'
 import type { Db } from '../../server/db'
-import { createTestDb } from '../helpers/db'
+import { createTestDb } from '../helpers/fixtures'
 
 describe('prepared queries', () => {
   let db: Db

@@ -1,28 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { approveUser, createUser, touchLastSeen } from '../../server/domain/accounts'
-import { createBooking } from '../../server/domain/bookings'
-import { sendDailyEmails } from '../../server/domain/reminders'
-import { cancelScreening, createScreening } from '../../server/domain/screenings'
-import { createShow } from '../../server/domain/shows'
-import { unsubscribe, verifyUnsubscribeToken } from '../../server/domain/unsubscribe'
-import { createVenue } from '../../server/domain/venues'
+import { describe, expect, it } from 'vitest'
+import { approveUser, createUser, touchLastSeen, unsubscribe } from '../../server/domain/accounts'
+import { cancelScreening, createBooking } from '../../server/domain/booking'
+import { sendDailyEmails, verifyUnsubscribeToken } from '../../server/domain/mail'
+import { createScreening, createShow, createVenue } from '../../server/domain/catalog'
 import type { Db } from '../../server/db'
-import { createTestDb } from '../helpers/db'
+import { unique, useTestDb } from '../helpers/fixtures'
 
 const SECRET = 'reminder-test-secret-reminder-test-secret'
 const SITE = 'https://tickets.example.test'
 const TZ = 'Asia/Kolkata'
 const HOUR = 3_600_000
 
-let seq = 0
-const unique = (prefix = 'u') => `${prefix}${Date.now().toString(36)}${(seq++).toString(36)}`
-
 let db: Db
-let destroyDb: () => Promise<void>
-beforeAll(async () => {
-  ({ db, destroy: destroyDb } = await createTestDb())
-})
-afterAll(() => destroyDb?.())
+useTestDb(made => (db = made))
 
 async function member(opts: { optIn?: boolean, lastSeen?: Date | null, role?: 'user' | 'admin' } = {}) {
   const username = unique()

@@ -1,14 +1,12 @@
 import Papa from 'papaparse'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { approveUser, createUser } from '../../server/domain/accounts'
-import { cancelBooking, createBooking } from '../../server/domain/bookings'
+import { cancelBooking, createBooking } from '../../server/domain/booking'
 import type { MailAttachment } from '../../server/domain/mail'
-import { reportPeriod, sendMonthlyReports } from '../../server/domain/reports'
-import { createScreening } from '../../server/domain/screenings'
-import { createShow } from '../../server/domain/shows'
-import { createVenue } from '../../server/domain/venues'
+import { reportPeriod, sendMonthlyReports } from '../../server/domain/reporting'
+import { createScreening, createShow, createVenue } from '../../server/domain/catalog'
 import type { Db } from '../../server/db'
-import { createTestDb } from '../helpers/db'
+import { unique, useTestDb } from '../helpers/fixtures'
 
 const SECRET = 'report-test-secret-report-test-secret-report'
 const SITE = 'https://tickets.example.test'
@@ -17,15 +15,8 @@ const TZ = 'Asia/Kolkata'
 const NOW = new Date('2031-05-01T03:00:00.000Z')
 const LONG_AGO = new Date('2031-02-01T00:00:00.000Z')
 
-let seq = 0
-const unique = (prefix = 'u') => `${prefix}${Date.now().toString(36)}${(seq++).toString(36)}`
-
 let db: Db
-let destroyDb: () => Promise<void>
-beforeAll(async () => {
-  ({ db, destroy: destroyDb } = await createTestDb())
-})
-afterAll(() => destroyDb?.())
+useTestDb(made => (db = made))
 
 async function member(optIn = true) {
   const username = unique()

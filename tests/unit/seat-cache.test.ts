@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { SeatCache } from '../../server/domain/seat-cache'
+import { SeatCache } from '../../server/domain/booking'
 
 describe('SeatCache', () => {
   it('answers only for the version it was given', () => {

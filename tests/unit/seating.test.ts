@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bestSeats, seatsNear, sortSeats } from '../../server/domain/seating'
+import { bestSeats, seatsNear, sortSeats } from '../../server/domain/booking'
 import { seatExists, seatRows } from '#shared/seats'
 
 /** Every seat of a layout, as labels. */

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { GroupCommitter, WalSyncer, writeTransaction } from '../../server/db/write'
 import { migrateToLatest, openDb, walFileOf } from '../../server/db'
 import type { Db } from '../../server/db'
-import { createTestDb } from '../helpers/db'
+import { createTestDb } from '../helpers/fixtures'
 
 describe('writeTransaction', () => {
   let db: Db

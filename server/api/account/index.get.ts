@@ -1,4 +1,4 @@
-import { toAccount } from '../../domain/accounts'
+import { toAccount } from '~~/server/domain/accounts'
 
 /** One's own account, with the email switch (the session does not carry it). */
 export default defineEventHandler(async (event) => {

@@ -1,5 +1,5 @@
 import { AccountPatchSchema } from '#shared/schemas/account'
-import { updateAccount } from '../../domain/accounts'
+import { updateAccount } from '~~/server/domain/accounts'
 
 /** Changes one's own email address, email switch or password (with the current one). */
 export default defineEventHandler(async (event) => {

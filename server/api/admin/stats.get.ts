@@ -1,4 +1,4 @@
-import { adminStats } from '../../domain/stats'
+import { adminStats } from '~~/server/domain/reporting'
 
 export default defineEventHandler(async (event) => {
   await requireAdmin(event)

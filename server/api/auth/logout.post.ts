@@ -1,4 +1,4 @@
-import { revokeToken } from '../../domain/tokens'
+import { revokeToken } from '~~/server/domain/accounts'
 
 export default defineEventHandler(async (event) => {
   await requireUser(event)

@@ -1,5 +1,5 @@
 import { RegisterSchema } from '#shared/schemas/account'
-import { createUser } from '../../domain/accounts'
+import { createUser } from '~~/server/domain/accounts'
 
 export default defineEventHandler(async (event) => {
   const input = await readValidBody(event, RegisterSchema)

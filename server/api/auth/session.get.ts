@@ -1,4 +1,4 @@
-import { toSessionUser } from '../../domain/accounts'
+import { toSessionUser } from '~~/server/domain/accounts'
 
 export default defineEventHandler(async (event) => {
   return toSessionUser(await requireUser(event))

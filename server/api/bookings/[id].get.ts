@@ -1,10 +1,8 @@
-import { IdParamSchema } from '#shared/schemas/account'
-import { getBooking } from '../../domain/bookings'
+import { IdParamSchema } from '#shared/schemas/common'
+import { getBooking } from '~~/server/domain/booking'
 
 export default defineEventHandler(async (event) => {
   const { id } = getValidParams(event, IdParamSchema)
   const user = await requireApprovedUser(event)
-  const booking = await getBooking(useDb(), user.id, id)
-  if (!booking) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: 'No such booking' })
-  return booking
+  return getBooking(useDb(), user.id, id)
 })

@@ -1,13 +1,12 @@
-import { IdParamSchema } from '#shared/schemas/account'
+import { IdParamSchema } from '#shared/schemas/common'
 import { BookingPatchSchema } from '#shared/schemas/booking'
-import { changeBooking } from '../../domain/bookings'
+import { changeBooking } from '~~/server/domain/booking'
 
 export default defineEventHandler(async (event) => {
   const { id } = getValidParams(event, IdParamSchema)
   const patch = await readValidBody(event, BookingPatchSchema)
   const user = await requireApprovedUser(event)
   const booking = await changeBooking(useDb(), user.id, id, patch, new Date(), { to: user.email, ctx: useMailContext() })
-  if (!booking) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: 'No such booking' })
   requestMailFlush()
   return booking
 })

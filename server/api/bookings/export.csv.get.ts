@@ -1,4 +1,4 @@
-import { bookingsCsv } from '../../domain/bookings'
+import { bookingsCsv } from '~~/server/domain/booking'
 
 export default defineEventHandler(async (event) => {
   const user = await requireApprovedUser(event)

@@ -1,5 +1,5 @@
 import { BookingListQuerySchema } from '#shared/schemas/booking'
-import { listBookings } from '../../domain/bookings'
+import { listBookings } from '~~/server/domain/booking'
 
 export default defineEventHandler(async (event) => {
   const query = getValidQuery(event, BookingListQuerySchema)

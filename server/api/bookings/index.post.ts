@@ -1,5 +1,5 @@
 import { BookingCreateSchema } from '#shared/schemas/booking'
-import { createBooking } from '../../domain/bookings'
+import { createBooking } from '~~/server/domain/booking'
 
 export default defineEventHandler(async (event) => {
   const input = await readValidBody(event, BookingCreateSchema)

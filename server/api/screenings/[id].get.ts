@@ -1,10 +1,8 @@
-import { IdParamSchema } from '#shared/schemas/account'
-import { getScreeningDetail } from '../../domain/screenings'
+import { IdParamSchema } from '#shared/schemas/common'
+import { getScreeningDetail } from '~~/server/domain/catalog'
 
 // Never cached: the seat map must be current.
 export default defineEventHandler(async (event) => {
   const { id } = getValidParams(event, IdParamSchema)
-  const screening = await getScreeningDetail(useDb(), id)
-  if (!screening) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: 'No such screening' })
-  return screening
+  return getScreeningDetail(useDb(), id)
 })

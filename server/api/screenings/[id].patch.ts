@@ -1,13 +1,12 @@
-import { IdParamSchema } from '#shared/schemas/account'
+import { IdParamSchema } from '#shared/schemas/common'
 import { ScreeningPatchSchema } from '#shared/schemas/catalog'
-import { updateScreening } from '../../domain/screenings'
+import { updateScreening } from '~~/server/domain/catalog'
 
 export default defineEventHandler(async (event) => {
   const { id } = getValidParams(event, IdParamSchema)
   const patch = await readValidBody(event, ScreeningPatchSchema)
   await requireAdmin(event)
   const screening = await updateScreening(useDb(), id, patch)
-  if (!screening) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: 'No such screening' })
   await invalidateCatalog()
   return screening
 })

@@ -1,5 +1,5 @@
 import { ScreeningListQuerySchema } from '#shared/schemas/catalog'
-import { listScreenings } from '../../domain/screenings'
+import { listScreenings } from '~~/server/domain/catalog'
 
 export default defineEventHandler(async (event) => {
   const query = getValidQuery(event, ScreeningListQuerySchema)

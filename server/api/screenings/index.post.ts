@@ -1,5 +1,5 @@
 import { ScreeningCreateSchema } from '#shared/schemas/catalog'
-import { createScreening } from '../../domain/screenings'
+import { createScreening } from '~~/server/domain/catalog'
 
 export default defineEventHandler(async (event) => {
   const input = await readValidBody(event, ScreeningCreateSchema)

@@ -1,8 +1,6 @@
-import { IdParamSchema } from '#shared/schemas/account'
+import { IdParamSchema } from '#shared/schemas/common'
 
 export default defineEventHandler(async (event) => {
   const { id } = getValidParams(event, IdParamSchema)
-  const show = await publicShow(id)
-  if (!show) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: 'No such show' })
-  return show
+  return publicShow(id)
 })

@@ -1,5 +1,5 @@
 import { ShowListQuerySchema } from '#shared/schemas/catalog'
-import { listShows } from '../../domain/shows'
+import { listShows } from '~~/server/domain/catalog'
 
 export default defineEventHandler(async (event) => {
   const query = getValidQuery(event, ShowListQuerySchema)

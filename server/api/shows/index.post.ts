@@ -1,5 +1,5 @@
 import { ShowCreateSchema } from '#shared/schemas/catalog'
-import { createShow } from '../../domain/shows'
+import { createShow } from '~~/server/domain/catalog'
 
 export default defineEventHandler(async (event) => {
   const input = await readValidBody(event, ShowCreateSchema)

@@ -1,5 +1,5 @@
 import { UserListQuerySchema } from '#shared/schemas/account'
-import { listUsers } from '../../domain/accounts'
+import { listUsers } from '~~/server/domain/accounts'
 
 export default defineEventHandler(async (event) => {
   const query = getValidQuery(event, UserListQuerySchema)

@@ -1,5 +1,5 @@
 import { VenueCreateSchema } from '#shared/schemas/catalog'
-import { createVenue } from '../../domain/venues'
+import { createVenue } from '~~/server/domain/catalog'
 
 export default defineEventHandler(async (event) => {
   const input = await readValidBody(event, VenueCreateSchema)

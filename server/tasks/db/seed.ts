@@ -1,4 +1,4 @@
-import { seedDemo } from '../../domain/seed'
+import { seedDemo } from '~~/server/domain/catalog'
 
 // Fills an empty database with a demo catalogue (8 venues, 30 shows with posters, 14 days
 // of screenings). Run it with NUXT_SEED_DEMO=true on start, or as an admin:

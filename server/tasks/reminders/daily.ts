@@ -1,7 +1,7 @@
-import { reminderDue } from '../../domain/tasks'
-import { sendDailyEmails } from '../../domain/reminders'
+import { sendDailyEmails } from '~~/server/domain/mail'
+import { reminderDue } from '~~/server/domain/tasks'
 
-// Tomorrow's show reminders and inactivity nudges (server/domain/reminders.ts). The
+// Tomorrow's show reminders and inactivity nudges (server/domain/mail/reminders.ts). The
 // scheduler ticks it every 15 minutes and it acts once a day, after NUXT_REMINDER_TIME in
 // NUXT_DEFAULT_TIMEZONE; an admin can run it at any time: POST /api/admin/tasks/reminders:daily.
 export default defineRecordedTask({

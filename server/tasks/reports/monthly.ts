@@ -1,7 +1,7 @@
-import { reportDue } from '../../domain/tasks'
-import { sendMonthlyReports } from '../../domain/reports'
+import { sendMonthlyReports } from '~~/server/domain/reporting'
+import { reportDue } from '~~/server/domain/tasks'
 
-// Last month's report for every active person (server/domain/reports.ts). The scheduler
+// Last month's report for every active person (server/domain/reporting/reports.ts). The scheduler
 // ticks it hourly and it acts once, on the 1st of the month in NUXT_DEFAULT_TIMEZONE; an
 // admin can run it at any time: POST /api/admin/tasks/reports:monthly.
 export default defineRecordedTask({

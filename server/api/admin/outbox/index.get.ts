@@ -1,5 +1,5 @@
 import { OutboxListQuerySchema } from '#shared/schemas/outbox'
-import { listOutbox } from '../../../domain/outbox'
+import { listOutbox } from '~~/server/domain/mail'
 
 export default defineEventHandler(async (event) => {
   const query = getValidQuery(event, OutboxListQuerySchema)

@@ -1,4 +1,4 @@
-import { listTasks } from '../../../domain/tasks'
+import { listTasks } from '~~/server/domain/tasks'
 
 /** Every task with its schedule and last run, for the admin page. */
 export default defineEventHandler(async (event) => {

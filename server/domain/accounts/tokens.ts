@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto'
+import { SignJWT, jwtVerify } from 'jose'
+import type { Db } from '../../db'
+import { prepared } from '../../db/prepared'
+import type { UserRow } from '../../db/schema'
+
+export const TOKEN_TTL_SECONDS = 7 * 24 * 3600
+
+export interface TokenClaims {
+  userId: number
+  jti: string
+  expiresAt: Date
+}
+
+const encoder = new TextEncoder()
+
+/** Signs an HS256 JWT for a user with sub, iat, exp and a unique jti. */
+export async function signToken(secret: string, userId: number, ttlSeconds = TOKEN_TTL_SECONDS): Promise<string> {
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(String(userId))
+    .setJti(randomUUID())
+    .setIssuedAt()
+    .setExpirationTime(`${ttlSeconds}s`)
+    .sign(encoder.encode(secret))
+}
+
+const VERIFIED_MAX = 10_000
+/** Tokens whose signature and claims have been checked, per secret: a token's claims never change. */
+const verified = new Map<string, Map<string, TokenClaims>>()
+
+/**
+ * Verifies signature (HS256 only: `none` and every other alg are refused), expiry and
+ * claims; null for any token that is not ours, altered or expired. A token checked once is
+ * remembered (bounded, oldest forgotten first) and only its expiry checked again: signing
+ * keys are imported and HMACs computed once per token, not once per request.
+ */
+export async function verifyToken(secret: string, token: string, now = new Date()): Promise<TokenClaims | null> {
+  let known = verified.get(secret)
+  const hit = known?.get(token)
+  if (hit) return hit.expiresAt > now ? hit : null
+  try {
+    const { payload } = await jwtVerify(token, encoder.encode(secret), { algorithms: ['HS256'], requiredClaims: ['sub', 'jti', 'exp', 'iat'], currentDate: now })
+    const userId = Number(payload.sub)
+    if (!Number.isSafeInteger(userId) || userId <= 0 || typeof payload.jti !== 'string') return null
+    const claims = { userId, jti: payload.jti, expiresAt: new Date(payload.exp! * 1000) }
+    if (!known) verified.set(secret, known = new Map())
+    if (known.size >= VERIFIED_MAX) known.delete(known.keys().next().value!)
+    known.set(token, claims)
+    return claims
+  }
+  catch {
+    return null
+  }
+}
+
+/** Revokes a token until it would have expired anyway; revoking twice is harmless. */
+export async function revokeToken(db: Db, claims: Pick<TokenClaims, 'jti' | 'expiresAt'>): Promise<void> {
+  await db.insertInto('revoked_tokens')
+    .values({ jti: claims.jti, expires_at: claims.expiresAt.toISOString() })
+    .onConflict(oc => oc.column('jti').doNothing())
+    .execute()
+}
+
+const sessionUser = prepared((db: Db, userId: number, jti: string) => db.selectFrom('users').selectAll().where('id', '=', userId)
+  .where(eb => eb.not(eb.exists(eb.selectFrom('revoked_tokens').select('jti').where('jti', '=', jti)))))
+
+/** The user a verified token names, in one query; undefined when gone or the token was revoked. */
+export async function findSessionUser(db: Db, claims: Pick<TokenClaims, 'userId' | 'jti'>): Promise<UserRow | undefined> {
+  return (await sessionUser(db, claims.userId, claims.jti)).rows[0]
+}
+
+/** Forgets revocations of tokens that have expired by now (they are refused anyway). */
+export async function pruneRevokedTokens(db: Db, now = new Date()): Promise<number> {
+  const res = await db.deleteFrom('revoked_tokens').where('expires_at', '<', now.toISOString()).executeTakeFirst()
+  return Number(res.numDeletedRows)
+}

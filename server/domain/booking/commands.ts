@@ -1,0 +1,228 @@
+import { randomInt } from 'node:crypto'
+import type { Db } from '../../db'
+import { isPostgres } from '../../db'
+import { isUniqueViolation } from '../../db/errors'
+import { prepared } from '../../db/prepared'
+import { writeTransaction } from '../../db/write'
+import type { BookingCreateInput, BookingPatchInput } from '#shared/schemas/booking'
+import type { Booking } from '#shared/types/api'
+import { posterUrls } from '../catalog'
+import { Conflict } from '../errors'
+import { deferredBookingEmail, enqueueEmail } from '../mail'
+import type { BookingMail, MailContext } from '../mail'
+import { getBooking, noSuchBooking, splitSeats } from './queries'
+import { seatCacheOf } from './seat-cache'
+import { bestSeats, seatsNear, sortSeats } from './seating'
+import { asConflict, assertSeatsExist, claimCount, insertSeats, loadScreening, lockScreening, screeningForBooking, soldOut, takenSeats } from './seats'
+import type { LoadedScreening } from './seats'
+
+// Making, changing and cancelling a booking: each one transaction that either happens
+// whole, with its email in the outbox, or not at all.
+
+const REFERENCE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ' // no 0/O, 1/I: read aloud at a counter
+
+/** A short public booking code such as `K7QX2M9D`. */
+export function newReference(): string {
+  return Array.from({ length: 8 }, () => REFERENCE_ALPHABET[randomInt(REFERENCE_ALPHABET.length)]).join('')
+}
+
+/** Retries a transaction whose only failure was a clash of random booking references. */
+async function withFreshReference<T>(run: (reference: string) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run(newReference())
+    }
+    catch (err) {
+      const text = `${(err as Error).message} ${(err as { constraint?: string }).constraint ?? ''}`
+      if (attempt < 5 && isUniqueViolation(err) && text.includes('reference')) continue
+      throw err
+    }
+  }
+}
+
+/**
+ * Who to tell about a booking and how: the booking's email is put in the outbox inside the
+ * booking's own transaction (a database write, not I/O), so a committed booking always has
+ * its email and a rolled-back one never does. Left out (unit tests), no email is written.
+ */
+export interface BookingNotify {
+  to: string
+  ctx: MailContext
+}
+
+function bookingMail(s: LoadedScreening, b: { id: number, reference: string, status: 'confirmed' | 'cancelled', userId: number, seats: string[], unitPrice: number }): BookingMail {
+  return {
+    ...b,
+    quantity: b.seats.length,
+    total: b.unitPrice * b.seats.length,
+    startsAt: s.starts_at,
+    durationMinutes: s.duration_minutes,
+    showId: s.show_id,
+    showName: s.show_name,
+    venueName: s.venue_name,
+    place: s.place,
+    timezone: s.timezone,
+  }
+}
+
+const insertBooking = prepared((db: Db, reference: string, userId: number, screeningId: number, quantity: number, unitPrice: number, total: number, seats: string, createdAt: string, updatedAt: string) =>
+  db.insertInto('bookings').values({
+    reference,
+    user_id: userId,
+    screening_id: screeningId,
+    quantity,
+    unit_price: unitPrice,
+    total,
+    status: 'confirmed',
+    seats,
+    created_at: createdAt,
+    updated_at: updatedAt,
+  }).returning('id'))
+
+/**
+ * Books seats in one transaction: the conditional counter update must succeed and every
+ * seat row must insert, or nothing changes and the caller gets a Conflict with `seatsLeft`.
+ * `quantity` picks the best free seats; `seats` books exactly those. 1–10 seats; the unit
+ * price is fixed now, total = unit price × quantity.
+ */
+export async function createBooking(db: Db, userId: number, input: BookingCreateInput, now = new Date(), notify?: BookingNotify): Promise<Booking> {
+  // SQLite: the taken seats come from memory while the screening's seats_version agrees.
+  const cache = isPostgres(db) ? undefined : seatCacheOf(db)
+  const onRollback = () => cache?.forget(input.screeningId)
+  // Answered from what the transaction read and wrote: no second read on the hot path.
+  return withFreshReference(reference => writeTransaction(db, async (trx): Promise<Booking> => {
+    await lockScreening(trx, input.screeningId)
+    const s = await loadScreening(trx, input.screeningId, now)
+    const wanted = 'seats' in input ? sortSeats(input.seats) : undefined
+    if (wanted) assertSeatsExist(wanted, s.capacity, s.seats_per_row)
+    const n = wanted ? wanted.length : (input as { quantity: number }).quantity
+    if (!await claimCount(trx, s.id, n)) soldOut(s.id, left => `Only ${left} seats are left`)
+    const taken = cache?.get(s.id, s.seats_version) ?? await takenSeats(trx, s.id)
+    let seats = wanted
+    if (seats) {
+      const clash = seats.filter(seat => taken.has(seat))
+      if (clash.length) soldOut(s.id, () => `Someone else just booked ${clash.join(', ')}`, { taken: clash })
+    }
+    else {
+      seats = sortSeats(bestSeats(s.capacity, s.seats_per_row, taken, n) ?? soldOut(s.id, left => `Only ${left} seats are left`))
+    }
+    const nowIso = now.toISOString()
+    const row = (await insertBooking(trx, reference, userId, s.id, n, s.price, s.price * n, seats.join(','), nowIso, nowIso)).rows[0]!
+    await insertSeats(trx, s.id, row.id, seats)
+    if (cache) {
+      // One trigger step per seat row: the version the screening now has.
+      for (const seat of seats) taken.add(seat)
+      cache.set(s.id, s.seats_version + seats.length, taken)
+    }
+    if (notify) {
+      const mail = bookingMail(s, { id: row.id, reference, status: 'confirmed', userId, seats, unitPrice: s.price })
+      await enqueueEmail(trx, deferredBookingEmail({ name: 'booking-confirmed', booking: mail, ctx: notify.ctx, at: nowIso }, notify.to), now)
+    }
+    return {
+      id: row.id,
+      reference,
+      status: 'confirmed',
+      quantity: n,
+      seats,
+      unitPrice: s.price,
+      total: s.price * n,
+      createdAt: nowIso,
+      updatedAt: nowIso,
+      screening: {
+        id: s.id,
+        startsAt: s.starts_at,
+        show: { id: s.show_id, name: s.show_name, posterUrl: posterUrls(s.poster_key).posterUrl },
+        venue: { id: s.venue_id, name: s.venue_name, place: s.place, timezone: s.timezone },
+      },
+    }
+  }, { onRollback })).catch(err => asConflict(db, err, input.screeningId))
+}
+
+async function ownedForChange(trx: Db, userId: number, id: number) {
+  const b = await trx.selectFrom('bookings').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst()
+  if (!b) throw noSuchBooking()
+  return b
+}
+
+/** The user's booking, read again once its screening is locked (see lockScreening). */
+async function lockedForChange(trx: Db, userId: number, id: number) {
+  const { screening_id } = await ownedForChange(trx, userId, id)
+  await lockScreening(trx, screening_id)
+  return ownedForChange(trx, userId, id)
+}
+
+/**
+ * Changes a booking to a new quantity (keeping the seats it has and adding the nearest
+ * free ones, or letting go of the last ones) or to exactly the given seats. Atomic: when
+ * the new seats cannot be had, the booking keeps its old ones and the caller gets a
+ * Conflict; NotFound for someone else's booking.
+ */
+export async function changeBooking(db: Db, userId: number, id: number, patch: BookingPatchInput, now = new Date(), notify?: BookingNotify): Promise<Booking> {
+  let screeningId: number | undefined
+  await writeTransaction(db, async (trx) => {
+    const b = await lockedForChange(trx, userId, id)
+    screeningId = b.screening_id
+    if (b.status !== 'confirmed') soldOut(b.screening_id, () => 'This booking is cancelled; book again instead')
+    const s = await loadScreening(trx, b.screening_id, now)
+    const held = splitSeats(b.seats)
+    const wanted = 'seats' in patch ? sortSeats(patch.seats) : undefined
+    if (wanted) assertSeatsExist(wanted, s.capacity, s.seats_per_row)
+    const n = wanted ? wanted.length : (patch as { quantity: number }).quantity
+    // Always through the conditional update (delta may be 0 or negative).
+    if (!await claimCount(trx, s.id, n - b.quantity)) soldOut(s.id, left => `Only ${left} more seats are left`)
+    const taken = await takenSeats(trx, s.id, b.id)
+    let seats: string[]
+    if (wanted) {
+      const clash = wanted.filter(seat => taken.has(seat))
+      if (clash.length) soldOut(s.id, () => `Someone else has ${clash.join(', ')}`, { taken: clash })
+      seats = wanted
+    }
+    else if (n <= held.length) {
+      seats = sortSeats(held).slice(0, n)
+    }
+    else {
+      const more = seatsNear(s.capacity, s.seats_per_row, taken, held, n - held.length) ?? soldOut(s.id, () => 'Not enough seats are left')
+      seats = sortSeats([...held, ...more])
+    }
+    const drop = held.filter(seat => !seats.includes(seat))
+    const add = seats.filter(seat => !held.includes(seat))
+    if (drop.length) await trx.deleteFrom('booking_seats').where('booking_id', '=', b.id).where('seat', 'in', drop).execute()
+    if (add.length) await insertSeats(trx, s.id, b.id, add)
+    await trx.updateTable('bookings').set({ quantity: n, total: b.unit_price * n, seats: seats.join(','), updated_at: now.toISOString() })
+      .where('id', '=', b.id).execute()
+    if (notify && (drop.length || add.length)) {
+      // Each change is its own email, numbered; changes of one booking run one at a time
+      // (the screening lock), so the count cannot race.
+      const prior = await trx.selectFrom('outbox').select(eb => eb.fn.countAll<number>().as('n'))
+        .where('user_id', '=', userId).where('kind', '=', 'booking-changed').where('dedupe_key', 'like', `booking-changed:${b.id}:%`)
+        .executeTakeFirstOrThrow()
+      const mail = bookingMail(s, { id: b.id, reference: b.reference, status: 'confirmed', userId, seats, unitPrice: b.unit_price })
+      await enqueueEmail(trx, deferredBookingEmail({ name: 'booking-changed', booking: mail, ctx: notify.ctx, at: now.toISOString(), change: Number(prior.n) + 1 }, notify.to), now)
+    }
+  }).catch(err => asConflict(db, err, screeningId))
+  return getBooking(db, userId, id)
+}
+
+/**
+ * Cancels a booking and frees its seats exactly once, however often it is called; refused
+ * (Conflict) once the screening has started. NotFound for someone else's booking.
+ */
+export async function cancelBooking(db: Db, userId: number, id: number, now = new Date(), notify?: BookingNotify): Promise<{ booking: Booking, cancelledNow: boolean }> {
+  const cancelledNow = await writeTransaction(db, async (trx) => {
+    const b = await lockedForChange(trx, userId, id)
+    if (b.status === 'cancelled') return false
+    const s = await screeningForBooking(trx, b.screening_id).executeTakeFirstOrThrow()
+    if (new Date(s.starts_at) <= now) throw new Conflict('This screening has already started: the booking can no longer be cancelled', { seatsLeft: 0 })
+    const res = await trx.updateTable('bookings').set({ status: 'cancelled', updated_at: now.toISOString() })
+      .where('id', '=', b.id).where('status', '=', 'confirmed').executeTakeFirst()
+    if (Number(res.numUpdatedRows) !== 1) return false
+    await trx.deleteFrom('booking_seats').where('booking_id', '=', b.id).execute()
+    await trx.updateTable('screenings').set(eb => ({ seats_sold: eb('seats_sold', '-', b.quantity) })).where('id', '=', b.screening_id).execute()
+    if (notify) {
+      const mail = bookingMail(s, { id: b.id, reference: b.reference, status: 'cancelled', userId, seats: splitSeats(b.seats), unitPrice: b.unit_price })
+      await enqueueEmail(trx, deferredBookingEmail({ name: 'booking-cancelled', booking: mail, ctx: notify.ctx, reason: 'user' }, notify.to), now)
+    }
+    return true
+  })
+  return { booking: await getBooking(db, userId, id), cancelledNow }
+}

@@ -1,0 +1,14 @@
+// Booking: reading one's bookings, claiming seats (the conditional counter, the seat rows,
+// the seat cache on SQLite), making, changing and cancelling a booking, the CSV and
+// calendar exports, and cancelling a screening's bookings.
+
+export type { BookingJoinRow } from './queries'
+export { bookingQuery, splitSeats, getBooking, listBookings, listScreeningBookings } from './queries'
+export type { BookingNotify } from './commands'
+export { newReference, createBooking, changeBooking, cancelBooking } from './commands'
+export type { CancelledBooking } from './cancel-screening'
+export { cancelScreening } from './cancel-screening'
+export type { BookingCsvRow } from './export'
+export { formatBookingsCsv, bookingsCsv, bookingIcs } from './export'
+export { bestSeats, seatsNear, sortSeats } from './seating'
+export { SeatCache, seatCacheOf } from './seat-cache'

@@ -1,0 +1,181 @@
+import type { Db } from '../../db'
+import { isPostgres } from '../../db'
+import { seatRows } from '#shared/seats'
+import type { ScreeningCreateInput, ScreeningPatchInput } from '#shared/schemas/catalog'
+import type { Page, Screening, ScreeningDetail } from '#shared/types/api'
+import { Conflict, Invalid, NotFound } from '../errors'
+import { posterUrls } from './posters'
+import { lockShows, refreshShowtimes } from './showtimes'
+import { localDate, venueDateTime } from '#shared/format'
+
+/** Minutes a venue needs between the end of one screening and the start of the next. */
+export const TURNOVER_MINUTES = 15
+
+const MINUTE = 60_000
+
+function screeningQuery(db: Db) {
+  return db.selectFrom('screenings as s')
+    .innerJoin('shows as sh', 'sh.id', 's.show_id')
+    .innerJoin('venues as v', 'v.id', 's.venue_id')
+    .select([
+      's.id', 's.starts_at', 's.ends_at', 's.price', 's.capacity', 's.seats_sold', 's.cancelled_at',
+      'sh.id as show_id', 'sh.name as show_name', 'sh.poster_key', 'sh.duration_minutes',
+      'v.id as venue_id', 'v.name as venue_name', 'v.place', 'v.timezone', 'v.seats_per_row',
+    ])
+}
+
+type ScreeningJoinRow = Awaited<ReturnType<ReturnType<typeof screeningQuery>['executeTakeFirstOrThrow']>>
+
+function toScreening(r: ScreeningJoinRow): Screening {
+  return {
+    id: r.id,
+    startsAt: r.starts_at,
+    // When the show ends; the stored ends_at adds the venue's turnover on top.
+    endsAt: new Date(Date.parse(r.starts_at) + r.duration_minutes * MINUTE).toISOString(),
+    price: r.price,
+    capacity: r.capacity,
+    seatsLeft: r.capacity - r.seats_sold,
+    show: { id: r.show_id, name: r.show_name, posterUrl: posterUrls(r.poster_key).posterUrl, durationMinutes: r.duration_minutes },
+    venue: { id: r.venue_id, name: r.venue_name, place: r.place, timezone: r.timezone, seatsPerRow: r.seats_per_row },
+  }
+}
+
+const noSuchScreening = () => new NotFound('No such screening')
+
+/** One screening (not cancelled); NotFound for an unknown or cancelled one. */
+export async function getScreening(db: Db, id: number): Promise<Screening> {
+  const row = await screeningQuery(db).where('s.id', '=', id).where('s.cancelled_at', 'is', null).executeTakeFirst()
+  if (!row) throw noSuchScreening()
+  return toScreening(row)
+}
+
+/** A screening with its whole seat map, each seat marked taken or free. */
+export async function getScreeningDetail(db: Db, id: number): Promise<ScreeningDetail> {
+  const screening = await getScreening(db, id)
+  const taken = new Set((await db.selectFrom('booking_seats').select('seat').where('screening_id', '=', id).execute()).map(r => r.seat))
+  const seats = seatRows(screening.capacity, screening.venue.seatsPerRow)
+    .flatMap(row => row.seats.map(label => ({ label, taken: taken.has(label) })))
+  return { ...screening, seats }
+}
+
+/** Screenings (not cancelled) for admin tables, soonest first. */
+export async function listScreenings(db: Db, opts: { showId?: number, venueId?: number, from?: string, to?: string, page: number, pageSize: number }): Promise<Page<Screening>> {
+  let q = screeningQuery(db).where('s.cancelled_at', 'is', null)
+  if (opts.showId) q = q.where('s.show_id', '=', opts.showId)
+  if (opts.venueId) q = q.where('s.venue_id', '=', opts.venueId)
+  if (opts.from) q = q.where('s.starts_at', '>=', new Date(opts.from).toISOString())
+  if (opts.to) q = q.where('s.starts_at', '<', new Date(opts.to).toISOString())
+  const [rows, count] = await Promise.all([
+    q.orderBy('s.starts_at').orderBy('s.id').limit(opts.pageSize).offset((opts.page - 1) * opts.pageSize).execute(),
+    q.clearSelect().select(eb => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ])
+  return { items: rows.map(toScreening), total: Number(count.n), page: opts.page, pageSize: opts.pageSize }
+}
+
+/** Refuses (409) a slot that overlaps another screening at the venue, turnover included. */
+async function assertVenueFree(trx: Db, venueId: number, startsAt: string, endsAt: string, exceptId?: number) {
+  let q = trx.selectFrom('screenings as s').innerJoin('shows as sh', 'sh.id', 's.show_id')
+    .innerJoin('venues as v', 'v.id', 's.venue_id')
+    .select(['s.id', 's.starts_at', 'sh.name', 'v.timezone'])
+    .where('s.venue_id', '=', venueId).where('s.cancelled_at', 'is', null)
+    .where('s.starts_at', '<', endsAt).where('s.ends_at', '>', startsAt)
+  if (exceptId) q = q.where('s.id', '!=', exceptId)
+  const clash = await q.orderBy('s.starts_at').executeTakeFirst()
+  if (clash)
+    throw new Conflict(`The venue is busy then: ${clash.name} starts at ${venueDateTime(clash.starts_at, clash.timezone)} (${clash.timezone}) (screenings need ${TURNOVER_MINUTES} minutes between them)`, { conflictingScreeningId: clash.id })
+}
+
+/**
+ * Follows a show's new duration in its upcoming screenings (not those that have started):
+ * each must still end, turnover included, before the next screening at its venue starts
+ * (409 otherwise). Runs inside the transaction that changes the show.
+ */
+export async function retimeScreenings(trx: Db, showId: number, durationMinutes: number, now: Date): Promise<void> {
+  const upcoming = await trx.selectFrom('screenings').select(['id', 'venue_id', 'starts_at'])
+    .where('show_id', '=', showId).where('cancelled_at', 'is', null).where('starts_at', '>', now.toISOString())
+    .orderBy('starts_at').orderBy('id').execute()
+  if (!upcoming.length) return
+  // The venue rows are the locks that serialise scheduling at each venue.
+  if (isPostgres(trx)) {
+    await trx.selectFrom('venues').select('id').where('id', 'in', [...new Set(upcoming.map(s => s.venue_id))])
+      .orderBy('id').forUpdate().execute()
+  }
+  for (const s of upcoming) {
+    const endsAt = endOf(new Date(s.starts_at), durationMinutes).toISOString()
+    try {
+      await assertVenueFree(trx, s.venue_id, s.starts_at, endsAt, s.id)
+    }
+    catch (err) {
+      if (!(err instanceof Conflict)) throw err
+      throw new Conflict(`At ${durationMinutes} minutes the screening at ${s.starts_at} would run into the next one at its venue (screenings need ${TURNOVER_MINUTES} minutes between them)`, { ...err.data, screeningId: s.id })
+    }
+    await trx.updateTable('screenings').set({ ends_at: endsAt }).where('id', '=', s.id).execute()
+  }
+}
+
+/** When a screening of this length starting then leaves the venue free again. */
+export function endOf(startsAt: Date, durationMinutes: number): Date {
+  return new Date(startsAt.getTime() + (durationMinutes + TURNOVER_MINUTES) * MINUTE)
+}
+
+/**
+ * Schedules a show at a venue. It must start in the future (400) and not overlap another
+ * screening there, counting the show's duration plus turnover (409). The price defaults to
+ * the show's ticket price; the capacity is the venue's.
+ */
+export async function createScreening(db: Db, input: ScreeningCreateInput, now = new Date()): Promise<Screening> {
+  const startsAt = new Date(input.startsAt)
+  if (startsAt <= now) throw new Invalid('A screening must start in the future', 'startsAt')
+  const id = await db.transaction().execute(async (trx) => {
+    await lockShows(trx, [input.showId])
+    // The venue row is the lock that serialises scheduling at one venue.
+    let venueQ = trx.selectFrom('venues').selectAll().where('id', '=', input.venueId)
+    if (isPostgres(db)) venueQ = venueQ.forUpdate()
+    const venue = await venueQ.executeTakeFirst()
+    if (!venue) throw new Invalid('No such venue', 'venueId')
+    const show = await trx.selectFrom('shows').selectAll().where('id', '=', input.showId).executeTakeFirst()
+    if (!show) throw new Invalid('No such show', 'showId')
+    const endsAt = endOf(startsAt, show.duration_minutes)
+    await assertVenueFree(trx, venue.id, startsAt.toISOString(), endsAt.toISOString())
+    const row = await trx.insertInto('screenings').values({
+      show_id: show.id,
+      venue_id: venue.id,
+      starts_at: startsAt.toISOString(),
+      ends_at: endsAt.toISOString(),
+      local_date: localDate(startsAt, venue.timezone),
+      price: input.price ?? show.ticket_price,
+      capacity: venue.capacity,
+    }).returning('id').executeTakeFirstOrThrow()
+    await refreshShowtimes(trx, [show.id], now)
+    return row.id
+  })
+  return getScreening(db, id)
+}
+
+/** Moves or reprices a screening that has not started; the same rules as creating one. */
+export async function updateScreening(db: Db, id: number, patch: ScreeningPatchInput, now = new Date()): Promise<Screening> {
+  await db.transaction().execute(async (trx) => {
+    const found = await trx.selectFrom('screenings').select('show_id').where('id', '=', id).executeTakeFirst()
+    if (!found) throw noSuchScreening()
+    await lockShows(trx, [found.show_id])
+    const current = await trx.selectFrom('screenings').selectAll().where('id', '=', id).where('cancelled_at', 'is', null).executeTakeFirst()
+    if (!current) throw noSuchScreening()
+    if (new Date(current.starts_at) <= now) throw new Invalid('This screening has already started and can no longer be changed')
+    const changes: { price?: number, starts_at?: string, ends_at?: string, local_date?: string } = {}
+    if (patch.price !== undefined) changes.price = patch.price
+    if (patch.startsAt !== undefined) {
+      const startsAt = new Date(patch.startsAt)
+      if (startsAt <= now) throw new Invalid('A screening must start in the future', 'startsAt')
+      let venueQ = trx.selectFrom('venues').selectAll().where('id', '=', current.venue_id)
+      if (isPostgres(db)) venueQ = venueQ.forUpdate()
+      const venue = await venueQ.executeTakeFirstOrThrow()
+      const show = await trx.selectFrom('shows').select('duration_minutes').where('id', '=', current.show_id).executeTakeFirstOrThrow()
+      const endsAt = endOf(startsAt, show.duration_minutes)
+      await assertVenueFree(trx, venue.id, startsAt.toISOString(), endsAt.toISOString(), id)
+      Object.assign(changes, { starts_at: startsAt.toISOString(), ends_at: endsAt.toISOString(), local_date: localDate(startsAt, venue.timezone) })
+    }
+    await trx.updateTable('screenings').set(changes).where('id', '=', id).execute()
+    if (changes.starts_at) await refreshShowtimes(trx, [current.show_id], now)
+  })
+  return getScreening(db, id)
+}

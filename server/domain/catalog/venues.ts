@@ -1,0 +1,151 @@
+import { sql } from 'kysely'
+import type { Db } from '../../db'
+import { isPostgres } from '../../db'
+import type { VenueRow } from '../../db/schema'
+import { seatExists } from '#shared/seats'
+import type { VenueCreateInput, VenuePatchInput } from '#shared/schemas/catalog'
+import type { Page, Venue } from '#shared/types/api'
+import { Conflict, Invalid, NotFound } from '../errors'
+import { lockShows, refreshShowtimes } from './showtimes'
+import { localDate } from '#shared/format'
+import { containsText } from './text'
+
+/** The API shape of a venue. */
+export function toVenue(row: VenueRow): Venue {
+  return {
+    id: row.id,
+    name: row.name,
+    place: row.place,
+    capacity: row.capacity,
+    seatsPerRow: row.seats_per_row,
+    timezone: row.timezone,
+    createdAt: row.created_at,
+  }
+}
+
+/** A sensible row length for a venue created without one: rows of about 20, never wider than the venue. */
+export function defaultSeatsPerRow(capacity: number): number {
+  return Math.min(capacity, capacity <= 60 ? 10 : 20)
+}
+
+/** Venues by name, newest first, filtered by text (name or place) and city. */
+export async function listVenues(db: Db, opts: { q?: string, city?: string, page: number, pageSize: number }): Promise<Page<Venue>> {
+  let q = db.selectFrom('venues')
+  if (opts.q) {
+    const text = opts.q
+    q = q.where(eb => eb.or([containsText('name', text), containsText('place', text)]))
+  }
+  if (opts.city) q = q.where(sql`lower(place)`, '=', opts.city.toLowerCase())
+  const [rows, count] = await Promise.all([
+    q.selectAll().orderBy('name').orderBy('id').limit(opts.pageSize).offset((opts.page - 1) * opts.pageSize).execute(),
+    q.select(eb => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ])
+  return { items: rows.map(toVenue), total: Number(count.n), page: opts.page, pageSize: opts.pageSize }
+}
+
+/**
+ * The cities that have venues, alphabetically, each once: the city filter ignores case, so
+ * "Pune" and "pune" are one city (shown in one of the spellings in use).
+ */
+export async function listCities(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('venues').select(eb => eb.fn.min('place').as('place'))
+    .groupBy(sql`lower(place)`).orderBy(sql`lower(place)`).execute()
+  return rows.map(r => r.place)
+}
+
+const noSuchVenue = () => new NotFound('No such venue')
+
+/** One venue; NotFound when there is none. */
+export async function getVenue(db: Db, id: number): Promise<Venue> {
+  const row = await db.selectFrom('venues').selectAll().where('id', '=', id).executeTakeFirst()
+  if (!row) throw noSuchVenue()
+  return toVenue(row)
+}
+
+/** Creates a venue; its seats follow from capacity and seats per row. */
+export async function createVenue(db: Db, input: VenueCreateInput, defaultTimezone: string, now = new Date()): Promise<Venue> {
+  const seatsPerRow = input.seatsPerRow ?? defaultSeatsPerRow(input.capacity)
+  if (seatsPerRow > input.capacity) throw new Invalid('A row cannot have more seats than the venue', 'seatsPerRow')
+  const row = await db.insertInto('venues').values({
+    name: input.name,
+    place: input.place,
+    capacity: input.capacity,
+    seats_per_row: seatsPerRow,
+    timezone: input.timezone ?? defaultTimezone,
+    created_at: now.toISOString(),
+  }).returningAll().executeTakeFirstOrThrow()
+  return toVenue(row)
+}
+
+/**
+ * Changes a venue. A new layout must still hold every seat sold for an upcoming screening
+ * (409 otherwise); upcoming screenings follow the new capacity and timezone.
+ */
+export async function updateVenue(db: Db, id: number, patch: VenuePatchInput, now = new Date()): Promise<Venue> {
+  return db.transaction().execute(async (trx) => {
+    const current = await trx.selectFrom('venues').selectAll().where('id', '=', id).executeTakeFirst()
+    if (!current) throw noSuchVenue()
+    const capacity = patch.capacity ?? current.capacity
+    const seatsPerRow = patch.seatsPerRow ?? (patch.capacity !== undefined && patch.seatsPerRow === undefined ? Math.min(current.seats_per_row, capacity) : current.seats_per_row)
+    if (seatsPerRow > capacity) throw new Invalid('A row cannot have more seats than the venue', 'seatsPerRow')
+    const nowIso = now.toISOString()
+
+    const layoutChanged = capacity !== current.capacity || seatsPerRow !== current.seats_per_row
+    if (layoutChanged) {
+      // Lock upcoming screenings so no booking slips in between this check and the update.
+      let upcoming = trx.selectFrom('screenings').select(['id', 'seats_sold'])
+        .where('venue_id', '=', id).where('starts_at', '>', nowIso).where('cancelled_at', 'is', null).orderBy('id')
+      if (isPostgres(db)) upcoming = upcoming.forUpdate()
+      const screenings = await upcoming.execute()
+      const fullest = Math.max(0, ...screenings.map(s => s.seats_sold))
+      if (fullest > capacity) throw new Conflict(`An upcoming screening already has ${fullest} seats sold; the capacity cannot drop below that`, { seatsSold: fullest })
+      const sold = screenings.length
+        ? await trx.selectFrom('booking_seats').select('seat').distinct()
+            .where('screening_id', 'in', screenings.map(s => s.id)).execute()
+        : []
+      const lost = sold.map(s => s.seat).filter(seat => !seatExists(seat, capacity, seatsPerRow))
+      if (lost.length) throw new Conflict(`Seats already sold for upcoming screenings would disappear: ${lost.slice(0, 5).join(', ')}${lost.length > 5 ? '…' : ''}`, { seats: lost })
+    }
+
+    const row = await trx.updateTable('venues').set({
+      name: patch.name ?? current.name,
+      place: patch.place ?? current.place,
+      capacity,
+      seats_per_row: seatsPerRow,
+      timezone: patch.timezone ?? current.timezone,
+    }).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+
+    if (layoutChanged) {
+      await trx.updateTable('screenings').set({ capacity })
+        .where('venue_id', '=', id).where('starts_at', '>', nowIso).execute()
+    }
+    if (row.timezone !== current.timezone) {
+      const upcoming = await trx.selectFrom('screenings').select(['id', 'starts_at'])
+        .where('venue_id', '=', id).where('starts_at', '>', nowIso).execute()
+      for (const s of upcoming)
+        await trx.updateTable('screenings').set({ local_date: localDate(s.starts_at, row.timezone) }).where('id', '=', s.id).execute()
+    }
+    return toVenue(row)
+  })
+}
+
+/**
+ * Deletes a venue with its screenings. Refused (409) while any confirmed booking exists
+ * for one of its screenings, past or upcoming: a booking is never lost.
+ */
+export async function deleteVenue(db: Db, id: number, now = new Date()): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const venue = await trx.selectFrom('venues').select('id').where('id', '=', id).executeTakeFirst()
+    if (!venue) throw noSuchVenue()
+    const shows = await trx.selectFrom('screenings').select('show_id').distinct().where('venue_id', '=', id).execute()
+    await lockShows(trx, shows.map(s => s.show_id))
+    const screeningIds = trx.selectFrom('screenings').select('id').where('venue_id', '=', id)
+    const booked = await trx.selectFrom('bookings').select(eb => eb.fn.countAll<number>().as('n'))
+      .where('screening_id', 'in', screeningIds).where('status', '=', 'confirmed').executeTakeFirstOrThrow()
+    if (Number(booked.n) > 0) throw new Conflict(`This venue has ${booked.n} confirmed booking${Number(booked.n) === 1 ? '' : 's'}, which are kept; it cannot be deleted while it has any`, { bookings: Number(booked.n) })
+    await trx.deleteFrom('bookings').where('screening_id', 'in', screeningIds).execute()
+    await trx.deleteFrom('screenings').where('venue_id', '=', id).execute()
+    await trx.deleteFrom('venues').where('id', '=', id).execute()
+    await refreshShowtimes(trx, shows.map(s => s.show_id), now)
+  })
+}
