@@ -72,7 +72,7 @@ export async function listScreenings(db: Db, opts: { showId?: number, venueId?: 
   return { items: rows.map(toScreening), total: Number(count.n), page: opts.page, pageSize: opts.pageSize }
 }
 
-/** Refuses (409) a slot that overlaps another screening at the venue, turnover included. */
+/** Refuses (Conflict) a slot that overlaps another screening at the venue, turnover included. */
 async function assertVenueFree(trx: Db, venueId: number, startsAt: string, endsAt: string, exceptId?: number) {
   let q = trx.selectFrom('screenings as s').innerJoin('shows as sh', 'sh.id', 's.show_id')
     .innerJoin('venues as v', 'v.id', 's.venue_id')
@@ -88,7 +88,7 @@ async function assertVenueFree(trx: Db, venueId: number, startsAt: string, endsA
 /**
  * Follows a show's new duration in its upcoming screenings (not those that have started):
  * each must still end, turnover included, before the next screening at its venue starts
- * (409 otherwise). Runs inside the transaction that changes the show.
+ * (Conflict otherwise). Runs inside the transaction that changes the show.
  */
 export async function retimeScreenings(trx: Db, showId: number, durationMinutes: number, now: Date): Promise<void> {
   const upcoming = await trx.selectFrom('screenings').select(['id', 'venue_id', 'starts_at'])
@@ -119,8 +119,8 @@ export function endOf(startsAt: Date, durationMinutes: number): Date {
 }
 
 /**
- * Schedules a show at a venue. It must start in the future (400) and not overlap another
- * screening there, counting the show's duration plus turnover (409). The price defaults to
+ * Schedules a show at a venue. It must start in the future (Invalid) and not overlap another
+ * screening there, counting the show's duration plus turnover (Conflict). The price defaults to
  * the show's ticket price; the capacity is the venue's.
  */
 export async function createScreening(db: Db, input: ScreeningCreateInput, now = new Date()): Promise<Screening> {
@@ -178,4 +178,20 @@ export async function updateScreening(db: Db, id: number, patch: ScreeningPatchI
     if (changes.starts_at) await refreshShowtimes(trx, [current.show_id], now)
   })
   return getScreening(db, id)
+}
+
+/**
+ * Deletes every screening of a show or of a venue, with their cancelled bookings, inside
+ * the transaction that deletes the show or venue. Refused (Conflict) while any of them has
+ * a confirmed booking, past or upcoming: a booking is never lost.
+ */
+export async function deleteScreeningsOf(trx: Db, owner: { show: number } | { venue: number }): Promise<void> {
+  const [column, id, what] = 'show' in owner ? ['show_id', owner.show, 'show'] as const : ['venue_id', owner.venue, 'venue'] as const
+  const screeningIds = trx.selectFrom('screenings').select('id').where(column, '=', id)
+  const booked = await trx.selectFrom('bookings').select(eb => eb.fn.countAll<number>().as('n'))
+    .where('screening_id', 'in', screeningIds).where('status', '=', 'confirmed').executeTakeFirstOrThrow()
+  const n = Number(booked.n)
+  if (n > 0) throw new Conflict(`This ${what} has ${n} confirmed booking${n === 1 ? '' : 's'}, which are kept; it cannot be deleted while it has any`, { bookings: n })
+  await trx.deleteFrom('bookings').where('screening_id', 'in', screeningIds).execute()
+  await trx.deleteFrom('screenings').where(column, '=', id).execute()
 }

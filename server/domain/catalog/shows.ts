@@ -5,9 +5,9 @@ import { isPostgres } from '../../db'
 import type { Database, ShowRow } from '../../db/schema'
 import type { ShowCreateInput, ShowListQuery, ShowPatchInput } from '#shared/schemas/catalog'
 import type { Page, Show, ShowDetail, ShowListItem, VenueRef } from '#shared/types/api'
-import { Conflict, NotFound } from '../errors'
+import { NotFound } from '../errors'
 import { posterUrls } from './posters'
-import { retimeScreenings } from './screenings'
+import { deleteScreeningsOf, retimeScreenings } from './screenings'
 import { refreshStartedShowtimes } from './showtimes'
 import { containsText } from './text'
 
@@ -188,7 +188,7 @@ export async function createShow(db: Db, input: ShowCreateInput, now = new Date(
 
 /**
  * Changes a show; tags, when given, replace the old ones. A new duration moves the end of
- * its upcoming screenings, and is refused (409) when one would then overlap the next
+ * its upcoming screenings, and is refused (Conflict) when one would then overlap the next
  * screening at its venue.
  */
 export async function updateShow(db: Db, id: number, patch: ShowPatchInput, now = new Date()): Promise<Show> {
@@ -222,19 +222,14 @@ export async function setPosterKey(db: Db, id: number, key: string): Promise<{ o
 }
 
 /**
- * Deletes a show with its screenings and tags. Refused (409) while any confirmed booking
+ * Deletes a show with its screenings and tags. Refused (Conflict) while any confirmed booking
  * exists for one of its screenings: a booking is never lost. Returns the poster key to clean up.
  */
 export async function deleteShow(db: Db, id: number): Promise<{ posterKey: string | null }> {
   return db.transaction().execute(async (trx) => {
     const show = await trx.selectFrom('shows').select('poster_key').where('id', '=', id).executeTakeFirst()
     if (!show) throw noSuchShow()
-    const screeningIds = trx.selectFrom('screenings').select('id').where('show_id', '=', id)
-    const booked = await trx.selectFrom('bookings').select(eb => eb.fn.countAll<number>().as('n'))
-      .where('screening_id', 'in', screeningIds).where('status', '=', 'confirmed').executeTakeFirstOrThrow()
-    if (Number(booked.n) > 0) throw new Conflict(`This show has ${booked.n} confirmed booking${Number(booked.n) === 1 ? '' : 's'}, which are kept; it cannot be deleted while it has any`, { bookings: Number(booked.n) })
-    await trx.deleteFrom('bookings').where('screening_id', 'in', screeningIds).execute()
-    await trx.deleteFrom('screenings').where('show_id', '=', id).execute()
+    await deleteScreeningsOf(trx, { show: id })
     await trx.deleteFrom('shows').where('id', '=', id).execute()
     return { posterKey: show.poster_key }
   })

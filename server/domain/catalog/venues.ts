@@ -8,6 +8,7 @@ import type { Page, Venue } from '#shared/types/api'
 import { Conflict, Invalid, NotFound } from '../errors'
 import { lockShows, refreshShowtimes } from './showtimes'
 import { localDate } from '#shared/format'
+import { deleteScreeningsOf } from './screenings'
 import { containsText } from './text'
 
 /** The API shape of a venue. */
@@ -79,7 +80,7 @@ export async function createVenue(db: Db, input: VenueCreateInput, defaultTimezo
 
 /**
  * Changes a venue. A new layout must still hold every seat sold for an upcoming screening
- * (409 otherwise); upcoming screenings follow the new capacity and timezone.
+ * (Conflict otherwise); upcoming screenings follow the new capacity and timezone.
  */
 export async function updateVenue(db: Db, id: number, patch: VenuePatchInput, now = new Date()): Promise<Venue> {
   return db.transaction().execute(async (trx) => {
@@ -130,7 +131,7 @@ export async function updateVenue(db: Db, id: number, patch: VenuePatchInput, no
 }
 
 /**
- * Deletes a venue with its screenings. Refused (409) while any confirmed booking exists
+ * Deletes a venue with its screenings. Refused (Conflict) while any confirmed booking exists
  * for one of its screenings, past or upcoming: a booking is never lost.
  */
 export async function deleteVenue(db: Db, id: number, now = new Date()): Promise<void> {
@@ -139,12 +140,7 @@ export async function deleteVenue(db: Db, id: number, now = new Date()): Promise
     if (!venue) throw noSuchVenue()
     const shows = await trx.selectFrom('screenings').select('show_id').distinct().where('venue_id', '=', id).execute()
     await lockShows(trx, shows.map(s => s.show_id))
-    const screeningIds = trx.selectFrom('screenings').select('id').where('venue_id', '=', id)
-    const booked = await trx.selectFrom('bookings').select(eb => eb.fn.countAll<number>().as('n'))
-      .where('screening_id', 'in', screeningIds).where('status', '=', 'confirmed').executeTakeFirstOrThrow()
-    if (Number(booked.n) > 0) throw new Conflict(`This venue has ${booked.n} confirmed booking${Number(booked.n) === 1 ? '' : 's'}, which are kept; it cannot be deleted while it has any`, { bookings: Number(booked.n) })
-    await trx.deleteFrom('bookings').where('screening_id', 'in', screeningIds).execute()
-    await trx.deleteFrom('screenings').where('venue_id', '=', id).execute()
+    await deleteScreeningsOf(trx, { venue: id })
     await trx.deleteFrom('venues').where('id', '=', id).execute()
     await refreshShowtimes(trx, shows.map(s => s.show_id), now)
   })

@@ -2,6 +2,7 @@ import { formatMoney, venueDateTime } from '#shared/format'
 import { buildBookingIcs } from './ics'
 import type { MailAttachment, OutgoingEmail } from './message'
 import { renderEmail } from './render'
+import type { EmailContent } from './render'
 
 // The transactional emails: pure functions of data the caller already holds, so a booking
 // transaction can put its email in the outbox without another query. They are sent to
@@ -64,9 +65,14 @@ function icsAttachment(b: BookingMail, ctx: MailContext, now: Date, sequence = 0
   return { filename: `ticketshow-${b.reference}.ics`, contentType: 'text/calendar; charset=utf-8; method=PUBLISH', content: Buffer.from(ics).toString('base64') }
 }
 
+/** An email about someone's account, one of each kind per account. */
+function accountEmail(user: MailUser, kind: 'registration' | 'approved', content: EmailContent, ctx: MailContext): OutgoingEmail {
+  return { ...renderEmail(content, ctx.siteUrl), to: user.email, kind, dedupeKey: `${kind}:${user.id}`, userId: user.id }
+}
+
 /** "Thanks for registering": the account waits for an admin. */
 export function registrationEmail(user: MailUser, ctx: MailContext): OutgoingEmail {
-  const rendered = renderEmail({
+  return accountEmail(user, 'registration', {
     subject: 'Welcome to TicketShow: your account is waiting for approval',
     preheader: 'An admin will look at your account soon; we will email you when it is approved.',
     heading: `Thanks for registering, ${user.username}`,
@@ -75,13 +81,12 @@ export function registrationEmail(user: MailUser, ctx: MailContext): OutgoingEma
       { type: 'paragraph', text: 'Until then you can look around and see what is on.' },
       { type: 'button', label: 'See what is on', url: `${site(ctx)}/` },
     ],
-  }, ctx.siteUrl)
-  return { ...rendered, to: user.email, kind: 'registration', dedupeKey: `registration:${user.id}`, userId: user.id }
+  }, ctx)
 }
 
 /** "Your account is approved": they can log in and book. */
 export function approvedEmail(user: MailUser, ctx: MailContext): OutgoingEmail {
-  const rendered = renderEmail({
+  return accountEmail(user, 'approved', {
     subject: 'Your TicketShow account is approved',
     preheader: 'You can log in and book seats now.',
     heading: `You are in, ${user.username}`,
@@ -89,8 +94,7 @@ export function approvedEmail(user: MailUser, ctx: MailContext): OutgoingEmail {
       { type: 'paragraph', text: 'An admin has approved your account: you can log in and book seats now.' },
       { type: 'button', label: 'Log in', url: `${site(ctx)}/login` },
     ],
-  }, ctx.siteUrl)
-  return { ...rendered, to: user.email, kind: 'approved', dedupeKey: `approved:${user.id}`, userId: user.id }
+  }, ctx)
 }
 
 const confirmedSubject = (b: BookingMail) => `Booking confirmed: ${b.showName}, ${when(b)}`

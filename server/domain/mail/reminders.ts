@@ -4,8 +4,7 @@ import { utcToZonedLocal } from '#shared/time'
 import { nextDate, venueDateTime, venueTime } from '#shared/format'
 import type { OutgoingEmail } from './message'
 import { enqueueEmail } from './outbox'
-import { renderEmail } from './render'
-import { unsubscribeLinks } from './unsubscribe-links'
+import { stoppableEmail } from './unsubscribe-links'
 
 // reminders:daily. Each evening (NUXT_REMINDER_TIME in NUXT_DEFAULT_TIMEZONE) people who
 // opted in get one email at most:
@@ -66,7 +65,6 @@ interface UpcomingShow {
 /** The reminder for one person's bookings tomorrow (one email however many bookings). */
 export function reminderEmail(user: { id: number, email: string }, bookings: ReminderBooking[], opts: { siteUrl: string, secret: string, date: string }): OutgoingEmail {
   const site = opts.siteUrl.replace(/\/+$/, '')
-  const links = unsubscribeLinks(opts.secret, site, user.id)
   const first = bookings[0]!
   const subject = bookings.length === 1
     ? `Tomorrow: ${first.show_name} at ${venueTime(first.starts_at, first.timezone)}, ${first.venue_name}`
@@ -85,7 +83,7 @@ export function reminderEmail(user: { id: number, email: string }, bookings: Rem
     },
     { type: 'button' as const, label: bookings.length > 1 ? `Open booking ${b.reference}` : 'Open your booking', url: `${site}/bookings/${b.id}` },
   ])
-  const rendered = renderEmail({
+  return stoppableEmail(user, {
     subject,
     preheader: `${first.show_name}, ${venueDateTime(first.starts_at, first.timezone)} at ${first.venue_name}. Your tickets are in your booking.`,
     heading: bookings.length === 1 ? 'Your show is tomorrow' : 'Your shows are tomorrow',
@@ -93,25 +91,15 @@ export function reminderEmail(user: { id: number, email: string }, bookings: Rem
       { type: 'paragraph', text: 'A quick reminder, so nothing gets in the way. Show the booking (or its QR code) at the entrance.' },
       ...blocks,
     ],
-    unsubscribeUrl: links.pageUrl,
-  }, site)
-  return {
-    to: user.email,
-    ...rendered,
-    kind: 'reminder',
-    dedupeKey: `daily:${user.id}:${opts.date}`,
-    userId: user.id,
-    headers: links.headers,
-  }
+  }, { ...opts, kind: 'reminder', dedupeKey: `daily:${user.id}:${opts.date}` })
 }
 
 /** The nudge: a few shows coming up where the person goes to the movies. */
 export function nudgeEmail(user: { id: number, email: string, username: string }, shows: UpcomingShow[], opts: { siteUrl: string, secret: string, date: string }): OutgoingEmail {
   const site = opts.siteUrl.replace(/\/+$/, '')
-  const links = unsubscribeLinks(opts.secret, site, user.id)
   const cities = [...new Set(shows.map(s => s.place))]
   const where = cities.length === 1 ? ` in ${cities[0]}` : ''
-  const rendered = renderEmail({
+  return stoppableEmail(user, {
     subject: `On this week${where}: ${shows.map(s => s.name).join(', ')}`.slice(0, 200),
     preheader: `${shows[0]!.name} and more, with seats still free.`,
     heading: `Hi ${user.username}, here is what is on${where}`,
@@ -120,16 +108,7 @@ export function nudgeEmail(user: { id: number, email: string, username: string }
       { type: 'list', items: shows.map(s => `${s.name}: ${venueDateTime(s.startsAt, s.timezone)} at ${s.venue}, ${s.place}`) },
       { type: 'button', label: 'See what is on', url: cities.length === 1 ? `${site}/?city=${encodeURIComponent(cities[0]!)}` : `${site}/` },
     ],
-    unsubscribeUrl: links.pageUrl,
-  }, site)
-  return {
-    to: user.email,
-    ...rendered,
-    kind: 'nudge',
-    dedupeKey: `daily:${user.id}:${opts.date}`,
-    userId: user.id,
-    headers: links.headers,
-  }
+  }, { ...opts, kind: 'nudge', dedupeKey: `daily:${user.id}:${opts.date}` })
 }
 
 /** Shows with free seats in the next week, soonest first, one entry per show and city. */

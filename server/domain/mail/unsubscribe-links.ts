@@ -1,4 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
+import type { MailAttachment, OutgoingEmail } from './message'
+import { renderEmail } from './render'
+import type { EmailContent } from './render'
 
 // An unsubscribe link must work without logging in, from any mail client, for as long as
 // old emails are kept: the token is the user id and a purpose, signed with HMAC-SHA256
@@ -37,4 +40,14 @@ export function unsubscribeLinks(secret: string, siteUrl: string, userId: number
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     },
   }
+}
+
+/**
+ * An email people can stop (reminders, nudges, reports): rendered with the unsubscribe
+ * link in its footer and the one-click List-Unsubscribe headers.
+ */
+export function stoppableEmail(user: { id: number, email: string }, content: Omit<EmailContent, 'unsubscribeUrl'>, opts: { siteUrl: string, secret: string, kind: string, dedupeKey: string, attachments?: MailAttachment[] }): OutgoingEmail {
+  const links = unsubscribeLinks(opts.secret, opts.siteUrl, user.id)
+  const rendered = renderEmail({ ...content, unsubscribeUrl: links.pageUrl }, opts.siteUrl)
+  return { to: user.email, ...rendered, kind: opts.kind, dedupeKey: opts.dedupeKey, userId: user.id, headers: links.headers, ...(opts.attachments && { attachments: opts.attachments }) }
 }

@@ -4,7 +4,7 @@ import { formatMoney, monthName } from '#shared/format'
 import { utcToZonedLocal, zonedLocalToUtc } from '#shared/time'
 import { formatBookingsCsv } from '../booking'
 import type { BookingCsvRow } from '../booking'
-import { enqueueEmail, renderEmail, unsubscribeLinks } from '../mail'
+import { enqueueEmail, stoppableEmail } from '../mail'
 import type { OutgoingEmail } from '../mail'
 import { chartPng } from './chart'
 import type { ChartBar } from './chart'
@@ -84,7 +84,6 @@ const signed = (n: number, format: (v: number) => string) => (n > 0 ? `+${format
 /** The report email for one person's month. */
 export async function reportEmail(user: { id: number, email: string, username: string }, figures: ReportFigures, csvRows: BookingCsvRow[], opts: { siteUrl: string, secret: string, currency: string }): Promise<OutgoingEmail> {
   const site = opts.siteUrl.replace(/\/+$/, '')
-  const links = unsubscribeLinks(opts.secret, site, user.id)
   const money = (v: number) => formatMoney(v, opts.currency)
   const prevName = monthName(figures.previous.month, 'long')
   const name = monthName(figures.month)
@@ -100,7 +99,7 @@ export async function reportEmail(user: { id: number, email: string, username: s
   const png = await chartPng(figures.weeks)
   const csv = '\uFEFF' + formatBookingsCsv(csvRows, opts.currency)
   const alt = `Tickets per week: ${figures.weeks.map(w => `${w.label}: ${w.value}`).join('; ')}`
-  const rendered = renderEmail({
+  return stoppableEmail(user, {
     subject: `Your ${name} at TicketShow: ${figures.tickets} ${figures.tickets === 1 ? 'ticket' : 'tickets'}`,
     preheader: `${figures.bookings} ${figures.bookings === 1 ? 'booking' : 'bookings'}, ${money(figures.spend)} spent, ${figures.showsSeen.length} ${figures.showsSeen.length === 1 ? 'show' : 'shows'} seen.`,
     heading: `Your ${name}, ${user.username}`,
@@ -111,20 +110,15 @@ export async function reportEmail(user: { id: number, email: string, username: s
       { type: 'paragraph', text: `Your bookings made in ${monthName(figures.month, 'long')} are attached as a CSV file.` },
       { type: 'button', label: 'See your bookings', url: `${site}/bookings` },
     ],
-    unsubscribeUrl: links.pageUrl,
-  }, site)
-  return {
-    to: user.email,
-    ...rendered,
+  }, {
+    ...opts,
     kind: 'report',
     dedupeKey: `monthly:${user.id}:${figures.month}`,
-    userId: user.id,
-    headers: links.headers,
     attachments: [
       { filename: 'tickets-per-week.png', contentType: 'image/png', content: png.toString('base64'), cid: 'tickets-chart' },
       { filename: `ticketshow-${figures.month}.csv`, contentType: 'text/csv; charset=utf-8', content: Buffer.from(csv).toString('base64') },
     ],
-  }
+  })
 }
 
 /** The month a report sent at `now` covers, and its bounds as UTC instants. */
