@@ -3,18 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SignJWT, base64url, decodeJwt, decodeProtectedHeader } from 'jose'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, createApprovedUser, login, startServer } from '../helpers/server'
+import { describe, expect, it } from 'vitest'
+import { ADMIN, createApprovedUser, login, startServer, useTestServer } from '../helpers/server'
+import { unique } from '../helpers/fixtures'
 import type { TestServer } from '../helpers/server'
 import { TEST_DATABASE_URL, createPgDatabase } from '../helpers/pg'
 
 const PASSWORD = 'correct-horse-battery'
-
-let seq = 0
-/** A username no other test (or earlier run against the same server) uses. */
-function unique(prefix = 'u'): string {
-  return `${prefix}${Date.now().toString(36)}${(seq++).toString(36)}`
-}
 
 function credentials(username = unique()) {
   return { username, email: `${username.toLowerCase()}@example.test`, password: PASSWORD }
@@ -57,14 +52,12 @@ let server: TestServer
 let adminToken: string
 let secret: string
 
-beforeAll(async () => {
-  // No NUXT_AUTH_SECRET: the server generates one into its data dir, which the tests read
-  // to forge tokens the server would accept but for the one thing each test changes.
-  server = await startServer()
-  adminToken = await login(server, ADMIN.username, ADMIN.password)
+// No NUXT_AUTH_SECRET: the server generates one into its data dir, which the tests read
+// to forge tokens the server would accept but for the one thing each test changes.
+useTestServer((ready) => {
+  ({ server, adminToken } = ready)
   secret = readFileSync(join(server.dataDir, 'auth-secret'), 'utf8').trim()
 })
-afterAll(() => server?.stop())
 
 describe('POST /api/auth/register', () => {
   it('answers 201 {user} waiting for approval, with no password or hash in the reply', async () => {

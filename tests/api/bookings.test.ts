@@ -1,26 +1,21 @@
 import Papa from 'papaparse'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { signToken } from '../../server/domain/accounts'
 import { inspectDb } from '../helpers/inspect'
-import { ADMIN, createApprovedUser, login, startServer } from '../helpers/server'
+import { createApprovedUser, useTestServer } from '../helpers/server'
+import { unique } from '../helpers/fixtures'
 import type { TestServer } from '../helpers/server'
 import type { Booking, Screening, ScreeningDetail, Show, Venue } from '#shared/types/api'
 
 const SECRET = 'bookings-test-secret-that-is-long-enough-for-hs256'
 const DAY = 86_400_000
 
-let seq = 0
-const unique = (prefix = 'x') => `${prefix}${Date.now().toString(36)}${(seq++).toString(36)}`
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
 
 let server: TestServer
 let adminToken: string
 
-beforeAll(async () => {
-  server = await startServer({ env: { NUXT_AUTH_SECRET: SECRET } })
-  adminToken = await login(server, ADMIN.username, ADMIN.password)
-})
-afterAll(() => server?.stop())
+useTestServer(ready => ({ server, adminToken } = ready), { env: { NUXT_AUTH_SECRET: SECRET } })
 
 // However a test ends, the server's counters must agree with its seat rows.
 afterEach(async () => {

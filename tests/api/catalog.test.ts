@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../../server/db'
-import { ADMIN, createApprovedUser, login, startServer } from '../helpers/server'
+import { createApprovedUser, useTestServer } from '../helpers/server'
 import type { Reply, TestServer } from '../helpers/server'
-import { openServerDb, sellSeats } from '../helpers/fixtures'
+import { openServerDb, sellSeats, unique } from '../helpers/fixtures'
 
 // The catalogue over real HTTP on the built server: venues, shows, screenings, search and
 // filters, with every success shape of DESIGN.md and every failure the contract names.
@@ -28,27 +28,17 @@ interface Screening {
 }
 interface Page<T> { items: T[], total: number, page: number, pageSize: number }
 
-let seq = 0
-/** A token no other test (or earlier run) uses: lower-case letters and digits. */
-function tok(prefix = 't'): string {
-  return `${prefix}${Date.now().toString(36)}${(seq++).toString(36)}`
-}
-
 let server: TestServer
 let adminToken: string
 let userToken: string
 let db: Db
 
-beforeAll(async () => {
-  server = await startServer()
-  adminToken = await login(server, ADMIN.username, ADMIN.password)
+useTestServer(async (ready) => {
+  ({ server, adminToken } = ready)
   userToken = (await createApprovedUser(server, adminToken)).token
   db = openServerDb(server)
 })
-afterAll(async () => {
-  await db?.destroy()
-  await server?.stop()
-})
+afterAll(() => db?.destroy())
 
 const get = <T = any>(path: string, token?: string) => server.request<T>('GET', path, { token }) // eslint-disable-line @typescript-eslint/no-explicit-any
 const asAdmin = <T = any>(method: string, path: string, body?: unknown) => server.request<T>(method, path, { token: adminToken, body }) // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -59,11 +49,11 @@ function expectCreated<T>(res: Reply<T>, status = 201): T {
 }
 
 async function newVenue(over: Record<string, unknown> = {}): Promise<Venue> {
-  return expectCreated(await asAdmin<Venue>('POST', '/api/venues', { name: `Hall ${tok()}`, place: 'Pune', capacity: 100, seatsPerRow: 10, ...over }))
+  return expectCreated(await asAdmin<Venue>('POST', '/api/venues', { name: `Hall ${unique()}`, place: 'Pune', capacity: 100, seatsPerRow: 10, ...over }))
 }
 
 async function newShow(over: Record<string, unknown> = {}): Promise<Show> {
-  return expectCreated(await asAdmin<Show>('POST', '/api/shows', { name: `Show ${tok()}`, ticketPrice: 25_000, durationMinutes: 100, ...over }))
+  return expectCreated(await asAdmin<Show>('POST', '/api/shows', { name: `Show ${unique()}`, ticketPrice: 25_000, durationMinutes: 100, ...over }))
 }
 
 async function newScreening(showId: number, venueId: number, startsAt: string, price?: number): Promise<Screening> {
@@ -125,7 +115,7 @@ function expectPage(body: Page<unknown>, page = 1, pageSize = 20) {
 
 describe('venues', () => {
   it('POST /api/venues answers 201 with the venue; GET /api/venues/{id} answers the same', async () => {
-    const name = `Grand ${tok()}`
+    const name = `Grand ${unique()}`
     const res = await asAdmin('POST', '/api/venues', { name: `  ${name} `, place: ' Pune ', capacity: 95, seatsPerRow: 10, timezone: 'Europe/Paris' })
     expect(res.status).toBe(201)
     expect(res.body).toEqual(venueShape({ name, place: 'Pune', capacity: 95, seatsPerRow: 10, timezone: 'Europe/Paris' }))
@@ -168,7 +158,7 @@ describe('venues', () => {
   })
 
   it('GET /api/venues pages and finds by name or place, and filters by city ignoring case', async () => {
-    const t = tok()
+    const t = unique()
     const a = await newVenue({ name: `Odeon ${t}`, place: 'Mumbai' })
     const b = await newVenue({ name: 'Roxy', place: `Pune${t}` })
     const all = await get<Page<Venue>>('/api/venues')
@@ -267,21 +257,21 @@ describe('venues', () => {
 
 describe('shows', () => {
   it('POST /api/shows answers 201 with the show, tags normalised, and the defaults filled in', async () => {
-    const name = `Film ${tok()}`
+    const name = `Film ${unique()}`
     const res = await asAdmin<Show>('POST', '/api/shows', { name: ` ${name} `, tags: [' Drama', 'DRAMA ', 'Comedy'], ticketPrice: 35_000 })
     expect(res.status).toBe(201)
     expectShow(res.body, { name, description: '', rating: null, tags: ['comedy', 'drama'], ticketPrice: 35_000, durationMinutes: 120, posterUrl: null })
   })
 
   it('POST /api/shows keeps every field given', async () => {
-    const body = { name: `Full ${tok()}`, description: 'A long evening.', rating: 8.7, tags: ['live'], ticketPrice: 0, durationMinutes: 45 }
+    const body = { name: `Full ${unique()}`, description: 'A long evening.', rating: 8.7, tags: ['live'], ticketPrice: 0, durationMinutes: 45 }
     const res = await asAdmin<Show>('POST', '/api/shows', body)
     expect(res.status).toBe(201)
     expectShow(res.body, { ...body, posterUrl: null })
   })
 
   it.each([0, 10, 7.3, null])('POST /api/shows accepts the rating %s', async (rating) => {
-    const res = await asAdmin('POST', '/api/shows', { name: `Rated ${tok()}`, ticketPrice: 100, rating })
+    const res = await asAdmin('POST', '/api/shows', { name: `Rated ${unique()}`, ticketPrice: 100, rating })
     expect(res.status).toBe(201)
     expect(res.body.rating).toBe(rating)
   })
@@ -304,7 +294,7 @@ describe('shows', () => {
     ['durationMinutes as a string', { durationMinutes: '90' }, 'durationMinutes'],
     ['a description of 5001 characters', { description: 'x'.repeat(5001) }, 'description'],
   ])('POST /api/shows answers 400 with data.issues for %s, and creates nothing', async (_, change, field) => {
-    const name = `Invalid ${tok()}`
+    const name = `Invalid ${unique()}`
     const res = await asAdmin('POST', '/api/shows', { name, ticketPrice: 100, ...change })
     expectInvalid(res, field)
     const all = await asAdmin<Page<Show>>('GET', `/api/shows?all=true&q=${encodeURIComponent(name)}`)
@@ -409,10 +399,10 @@ describe('GET /api/shows', () => {
   })
 
   it('filters by text (name or description, any case), tag, city and minimum rating', async () => {
-    const t = tok()
+    const t = unique()
     const city = `Lonavala${t}`
     const a = await scheduled({ name: `The ${t.toUpperCase()} Affair`, tags: ['Noir'], rating: 8.1 }, { place: city })
-    const b = await scheduled({ name: `Quiet ${tok()}`, description: `about ${t}`, tags: ['drama'], rating: 6.5 })
+    const b = await scheduled({ name: `Quiet ${unique()}`, description: `about ${t}`, tags: ['drama'], rating: 6.5 })
     const c = await scheduled({ name: `${t} 100% Live`, rating: null }, { place: city.toLowerCase() })
     const ids = async (query: string) => (await get<Page<Show>>(`/api/shows?${query}`)).body.items.map(s => s.id).sort((x, y) => x - y)
 
@@ -427,7 +417,7 @@ describe('GET /api/shows', () => {
   })
 
   it('filters by the date of a screening in the VENUE\'s timezone', async () => {
-    const t = tok()
+    const t = unique()
     // Late evening UTC is already tomorrow in Kolkata (+05:30) and still today in New York.
     const start = new Date(BASE + 10 * DAY)
     start.setUTCHours(20, 0, 0, 0)
@@ -441,7 +431,7 @@ describe('GET /api/shows', () => {
   })
 
   it('lists unscheduled shows only for an admin asking for all (401 anonymous, 403 user)', async () => {
-    const t = tok()
+    const t = unique()
     const unscheduled = await newShow({ name: `Unscheduled ${t}` })
     const { show } = await scheduled({ name: `Scheduled ${t}` })
     expect((await get<Page<Show>>(`/api/shows?q=${t}`)).body.items.map(s => s.id)).toEqual([show.id])
@@ -456,7 +446,7 @@ describe('GET /api/shows', () => {
   })
 
   it('pages with a total', async () => {
-    const t = tok()
+    const t = unique()
     const venue = await newVenue()
     for (let i = 0; i < 5; i++) {
       const show = await newShow({ name: `p${i} ${t}`, tags: [t] })
@@ -651,7 +641,7 @@ describe('screenings', () => {
 
 describe('search and filters', () => {
   it('GET /api/search answers {shows, venues} matching the text', async () => {
-    const t = tok()
+    const t = unique()
     const { show, venue } = await scheduled({ name: `Found ${t}` }, { name: `Venue ${t}` })
     const unscheduled = await newShow({ name: `Unscheduled ${t}` })
     const res = await get(`/api/search?q=${t.toUpperCase()}`)
@@ -668,7 +658,7 @@ describe('search and filters', () => {
   })
 
   it('GET /api/filters answers the cities and the tags with their counts', async () => {
-    const t = tok()
+    const t = unique()
     await scheduled({ tags: [t] }, { place: `City${t}` })
     await newShow({ tags: [t] })
     const res = await get('/api/filters')
@@ -679,7 +669,7 @@ describe('search and filters', () => {
 
 describe('the public cache', () => {
   it('shows a new show in GET /api/shows and /api/search as soon as the admin creates it', async () => {
-    const t = tok()
+    const t = unique()
     // Warm the cache with the answers from before.
     expect((await get(`/api/shows?q=${t}`)).body.total).toBe(0)
     expect((await get(`/api/search?q=${t}`)).body.shows).toEqual([])
@@ -722,7 +712,7 @@ describe('admin routes', () => {
   // A valid request for every admin route, so that only the caller is wrong.
   let target: { show: Show, venue: Venue, screening: Screening }
   beforeAll(async () => {
-    target = await scheduled({ name: `Target ${tok()}` })
+    target = await scheduled({ name: `Target ${unique()}` })
   })
 
   const routes: [string, string, (t: typeof target) => string, (t: typeof target) => unknown][] = [

@@ -6,15 +6,13 @@ import { inspectDb } from '../helpers/inspect'
 import type { DbSnapshot } from '../helpers/inspect'
 import { TEST_DATABASE_URL, createPgDatabase } from '../helpers/pg'
 import { ADMIN, createApprovedUser, login, request, startServer } from '../helpers/server'
+import { unique } from '../helpers/fixtures'
 import type { Reply, TestServer } from '../helpers/server'
 import type { Booking, Screening, ScreeningDetail } from '#shared/types/api'
 
 // PostgreSQL is always there on these machines; TEST_DATABASE_URL points elsewhere.
 const PG_BASE = TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const SECRET = 'concurrency-test-secret-shared-by-both-instances'
-
-let seq = 0
-const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${(seq++).toString(36)}`
 
 /** A small deterministic random source, so a failing storm can be replayed. */
 function random(seed: number) {

@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import sharp from 'sharp'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, createApprovedUser, login, startServer } from '../helpers/server'
+import { describe, expect, it } from 'vitest'
+import { createApprovedUser, useTestServer } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
 
 // PUT /api/shows/{id}/poster and GET /posters/{file} on the built server.
@@ -14,12 +14,10 @@ let server: TestServer
 let adminToken: string
 let userToken: string
 
-beforeAll(async () => {
-  server = await startServer()
-  adminToken = await login(server, ADMIN.username, ADMIN.password)
+useTestServer(async (ready) => {
+  ({ server, adminToken } = ready)
   userToken = (await createApprovedUser(server, adminToken)).token
 })
-afterAll(() => server?.stop())
 
 let seq = 0
 async function newShow(): Promise<{ id: number, name: string }> {

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import type { MailAttachment } from '../../server/domain/mail'
 import type { Db } from '../../server/db'
 import { utcToZonedLocal, zonedLocalToUtc } from '#shared/time'
-import { openServerDb } from '../helpers/fixtures'
-import { ADMIN, createApprovedUser, login, startServer } from '../helpers/server'
+import { openServerDb, unique } from '../helpers/fixtures'
+import { createApprovedUser, useTestServer } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
 
 // Scheduled work through the built server: the admin task routes, reminders:daily and
@@ -19,18 +19,14 @@ let adminToken: string
 let screeningId: number
 let showName: string
 
-let seq = 0
-const unique = (prefix = 'u') => `${prefix}${Date.now().toString(36)}${(seq++).toString(36)}`
-
 function tomorrowInKolkata(): string {
   const today = utcToZonedLocal(new Date().toISOString(), TZ).date
   return new Date(Date.parse(`${today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
 }
 
-beforeAll(async () => {
-  server = await startServer()
+useTestServer(async (ready) => {
+  ({ server, adminToken } = ready)
   db = openServerDb(server)
-  adminToken = await login(server, ADMIN.username, ADMIN.password)
   const venue = await server.request('POST', '/api/venues', { token: adminToken, body: { name: 'Regal', place: 'Pune', capacity: 100, seatsPerRow: 10 } })
   showName = unique('Night Train ')
   const show = await server.request('POST', '/api/shows', { token: adminToken, body: { name: showName, ticketPrice: 25_000, tags: ['drama'] } })
@@ -41,10 +37,7 @@ beforeAll(async () => {
   expect(screening.status).toBe(201)
   screeningId = screening.body.id
 })
-afterAll(async () => {
-  await db?.destroy()
-  await server?.stop()
-})
+afterAll(() => db?.destroy())
 
 function runTask(name: string, token = adminToken) {
   return server.request('POST', `/api/admin/tasks/${name}`, { token })

@@ -1,6 +1,6 @@
 import sharp from 'sharp'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, createApprovedUser, login, startServer } from '../helpers/server'
+import { describe, expect, it } from 'vitest'
+import { createApprovedUser, useTestServer } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
 
 // POST /api/admin/tasks/{name} runs a Nitro task; db:seed fills an EMPTY database with the
@@ -14,11 +14,7 @@ interface Screening { id: number, startsAt: string, show: { id: number }, venue:
 let server: TestServer
 let adminToken: string
 
-beforeAll(async () => {
-  server = await startServer()
-  adminToken = await login(server, ADMIN.username, ADMIN.password)
-})
-afterAll(() => server?.stop())
+useTestServer(ready => ({ server, adminToken } = ready))
 
 const admin = <T>(method: string, path: string) => server.request<T>(method, path, { token: adminToken })
 

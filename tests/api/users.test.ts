@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, createApprovedUser, login, startServer } from '../helpers/server'
+import { describe, expect, it } from 'vitest'
+import { createApprovedUser, useTestServer } from '../helpers/server'
+import { unique } from '../helpers/fixtures'
 import type { TestServer } from '../helpers/server'
 
 const PASSWORD = 'correct-horse-battery'
@@ -14,21 +15,14 @@ interface User {
 }
 interface UserPage { items: User[], total: number, page: number, pageSize: number }
 
-let seq = 0
-function unique(prefix = 'u'): string {
-  return `${prefix}${Date.now().toString(36)}${(seq++).toString(36)}`
-}
-
 let server: TestServer
 let adminToken: string
 let adminId: number
 
-beforeAll(async () => {
-  server = await startServer()
-  adminToken = await login(server, ADMIN.username, ADMIN.password)
+useTestServer(async (ready) => {
+  ({ server, adminToken } = ready)
   adminId = (await server.request('GET', '/api/auth/session', { token: adminToken })).body.id
 })
-afterAll(() => server?.stop())
 
 /** Registers a user who waits for approval. */
 async function register(username = unique()): Promise<User> {

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { afterAll, beforeAll } from 'vitest'
 import { TEST_DATABASE_URL, createPgDatabase } from './pg'
 
 export const ADMIN = { username: 'admin', password: 'admin-password-123', email: 'admin@example.test' }
@@ -165,4 +166,17 @@ export async function createApprovedUser(server: TestServer, adminToken: string,
   const ok = await server.request('POST', `/api/users/${id}/approve`, { token: adminToken })
   if (ok.status !== 200) throw new Error(`approve failed: ${ok.status}`)
   return { id, username, password, token: await login(server, username, password) }
+}
+
+/**
+ * The test file's server: started before its tests with the admin logged in, stopped after
+ * them. `onReady` receives both (and may set up more): `useTestServer(s => ({ server, adminToken } = s))`.
+ */
+export function useTestServer(onReady: (ready: { server: TestServer, adminToken: string }) => unknown, opts: StartOptions = {}): void {
+  let server: TestServer | undefined
+  beforeAll(async () => {
+    server = await startServer(opts)
+    await onReady({ server, adminToken: await login(server, ADMIN.username, ADMIN.password) })
+  })
+  afterAll(() => server?.stop())
 }
