@@ -15,7 +15,7 @@ import { hashPassword, verifyPassword } from './passwords'
 const LAST_SEEN_RESOLUTION_MS = 10 * 60 * 1000
 
 /** The public shape of a user: never the hash. */
-export function toUser(row: UserRow): User {
+function toUser(row: UserRow): User {
   return {
     id: row.id,
     username: row.username,

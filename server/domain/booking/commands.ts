@@ -22,7 +22,7 @@ import type { LoadedScreening } from './seats'
 const REFERENCE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ' // no 0/O, 1/I: read aloud at a counter
 
 /** A short public booking code such as `K7QX2M9D`. */
-export function newReference(): string {
+function newReference(): string {
   return Array.from({ length: 8 }, () => REFERENCE_ALPHABET[randomInt(REFERENCE_ALPHABET.length)]).join('')
 }
 

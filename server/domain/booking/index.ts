@@ -2,13 +2,10 @@
 // the seat cache on SQLite), making, changing and cancelling a booking, the CSV and
 // calendar exports, and cancelling a screening's bookings.
 
-export type { BookingJoinRow } from './queries'
-export { bookingQuery, splitSeats, getBooking, listBookings, listScreeningBookings } from './queries'
-export type { BookingNotify } from './commands'
-export { newReference, createBooking, changeBooking, cancelBooking } from './commands'
-export type { CancelledBooking } from './cancel-screening'
+export { getBooking, listBookings, listScreeningBookings } from './queries'
+export { createBooking, changeBooking, cancelBooking } from './commands'
 export { cancelScreening } from './cancel-screening'
 export type { BookingCsvRow } from './export'
 export { formatBookingsCsv, bookingsCsv, bookingIcs } from './export'
 export { bestSeats, seatsNear, sortSeats } from './seating'
-export { SeatCache, seatCacheOf } from './seat-cache'
+export { SeatCache } from './seat-cache'

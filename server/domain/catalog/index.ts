@@ -2,10 +2,10 @@
 // show at a venue at a time), each show's next showtime, search, and the demo catalogue.
 // Reads and admin writes; booking seats is the booking context's.
 
-export { toVenue, defaultSeatsPerRow, listVenues, listCities, getVenue, createVenue, updateVenue, deleteVenue } from './venues'
-export { DEFAULT_DURATION_MINUTES, toShow, normaliseTags, listTags, getShow, listShows, getShowDetail, createShow, updateShow, setPosterKey, deleteShow } from './shows'
-export { TURNOVER_MINUTES, getScreening, getScreeningDetail, listScreenings, retimeScreenings, endOf, createScreening, updateScreening } from './screenings'
-export { lockShows, refreshShowtimes, refreshStartedShowtimes } from './showtimes'
+export { defaultSeatsPerRow, listVenues, listCities, getVenue, createVenue, updateVenue, deleteVenue } from './venues'
+export { normaliseTags, listTags, getShow, listShows, getShowDetail, createShow, updateShow, setPosterKey, deleteShow } from './shows'
+export { TURNOVER_MINUTES, getScreening, getScreeningDetail, listScreenings, createScreening, updateScreening } from './screenings'
+export { lockShows, refreshShowtimes } from './showtimes'
 export { search } from './search'
-export { MAX_POSTER_BYTES, POSTER_SIZES, POSTER_FILE, posterUrls, renderPoster, storePoster, deletePosterFiles } from './posters'
-export { demoPosterSvg, seedDemo } from './seed'
+export { MAX_POSTER_BYTES, POSTER_FILE, posterUrls, renderPoster, storePoster, deletePosterFiles } from './posters'
+export { seedDemo } from './seed'

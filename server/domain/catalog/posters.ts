@@ -4,7 +4,7 @@ import type { Storage } from 'unstorage'
 import { Unsupported } from '../errors'
 
 export const MAX_POSTER_BYTES = 5 * 1024 * 1024
-export const POSTER_SIZES = [{ width: 600, height: 900 }, { width: 300, height: 450 }] as const
+const POSTER_SIZES = [{ width: 600, height: 900 }, { width: 300, height: 450 }] as const
 const ACCEPTED = new Set(['jpeg', 'png', 'webp'])
 export const POSTER_FILE = /^\d+-[0-9a-f]{16}-(300|600)\.webp$/
 

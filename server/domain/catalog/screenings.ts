@@ -114,7 +114,7 @@ export async function retimeScreenings(trx: Db, showId: number, durationMinutes:
 }
 
 /** When a screening of this length starting then leaves the venue free again. */
-export function endOf(startsAt: Date, durationMinutes: number): Date {
+function endOf(startsAt: Date, durationMinutes: number): Date {
   return new Date(startsAt.getTime() + (durationMinutes + TURNOVER_MINUTES) * MINUTE)
 }
 

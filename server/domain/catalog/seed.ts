@@ -66,7 +66,7 @@ function prng(seed: number) {
 const escapeXml = (s: string) => s.replace(/[<>&'"]/g, c => `&#${c.charCodeAt(0)};`)
 
 /** A poster drawn locally: a gradient, a few shapes and the title. */
-export function demoPosterSvg(title: string, index: number): string {
+function demoPosterSvg(title: string, index: number): string {
   const [from, to] = PALETTES[index % PALETTES.length]!
   const rnd = prng(index + 7)
   const words = title.split(' ')

@@ -11,10 +11,10 @@ import { deleteScreeningsOf, retimeScreenings } from './screenings'
 import { refreshStartedShowtimes } from './showtimes'
 import { containsText } from './text'
 
-export const DEFAULT_DURATION_MINUTES = 120
+const DEFAULT_DURATION_MINUTES = 120
 
 /** The API shape of a show. */
-export function toShow(row: ShowRow, tags: string[]): Show {
+function toShow(row: ShowRow, tags: string[]): Show {
   return {
     id: row.id,
     name: row.name,

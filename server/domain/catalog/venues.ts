@@ -12,7 +12,7 @@ import { deleteScreeningsOf } from './screenings'
 import { containsText } from './text'
 
 /** The API shape of a venue. */
-export function toVenue(row: VenueRow): Venue {
+function toVenue(row: VenueRow): Venue {
   return {
     id: row.id,
     name: row.name,

@@ -15,11 +15,11 @@ import { materialize } from './outbox'
 // costing an fsync of its own.
 
 /** Rows claimed at a time. */
-export const MAIL_BATCH_SIZE = 50
+const MAIL_BATCH_SIZE = 50
 /** Batches one flush goes through before leaving the rest to the next run. */
-export const MAIL_MAX_BATCHES = 20
+const MAIL_MAX_BATCHES = 20
 /** How long a claimed row is reserved for its sender; past it, another flush may take it. */
-export const MAIL_LEASE_MS = 10 * 60_000
+const MAIL_LEASE_MS = 10 * 60_000
 /** The first retry waits this long; each further one twice as long as the one before... */
 export const MAIL_RETRY_BASE_MS = 60_000
 /** ...but never longer than this. */
@@ -87,7 +87,7 @@ export async function claimDueEmails(db: Db, opts: { limit: number, leaseMs: num
  * Without an SMTP server, due rows are kept as 'captured' (the embedded default), for
  * admins to read at /admin/outbox. Returns how many.
  */
-export async function captureDueEmails(db: Db, now = new Date()): Promise<number> {
+async function captureDueEmails(db: Db, now = new Date()): Promise<number> {
   const nowIso = now.toISOString()
   const res = await writeTransaction(db, trx => trx.updateTable('outbox').set({ status: 'captured', locked_until: null })
     .where(dueCondition(nowIso)).executeTakeFirst())

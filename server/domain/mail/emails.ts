@@ -103,7 +103,7 @@ const cancelledSubject = (b: BookingMail, reason: 'user' | 'screening-cancelled'
   `${reason === 'screening-cancelled' ? 'Screening' : 'Booking'} cancelled: ${b.showName}, ${when(b)}`
 
 /** "Booking confirmed", with the booking's calendar invite (.ics) attached. */
-export function bookingConfirmedEmail(b: BookingMail, to: string, ctx: MailContext, now = new Date()): OutgoingEmail {
+function bookingConfirmedEmail(b: BookingMail, to: string, ctx: MailContext, now = new Date()): OutgoingEmail {
   const rendered = renderEmail({
     subject: confirmedSubject(b),
     preheader: `Booking ${b.reference}: ${b.quantity} ${b.quantity === 1 ? 'ticket' : 'tickets'}, seats ${b.seats.join(', ')}.`,
@@ -119,7 +119,7 @@ export function bookingConfirmedEmail(b: BookingMail, to: string, ctx: MailConte
 }
 
 /** "Booking changed": the `change`-th change of the booking (each change is its own email), with the updated invite. */
-export function bookingChangedEmail(b: BookingMail, to: string, change: number, ctx: MailContext, now = new Date()): OutgoingEmail {
+function bookingChangedEmail(b: BookingMail, to: string, change: number, ctx: MailContext, now = new Date()): OutgoingEmail {
   const rendered = renderEmail({
     subject: changedSubject(b),
     preheader: `Booking ${b.reference} now has ${b.quantity} ${b.quantity === 1 ? 'ticket' : 'tickets'}: seats ${b.seats.join(', ')}.`,

@@ -4,17 +4,11 @@
 
 export type { MailAttachment, OutgoingEmail } from './message'
 export { enqueueEmail, materialize, listOutbox, getOutboxEmail } from './outbox'
-export {
-  MAIL_BATCH_SIZE, MAIL_MAX_BATCHES, MAIL_LEASE_MS, MAIL_RETRY_BASE_MS, MAIL_RETRY_MAX_MS, MAIL_MAX_ATTEMPTS,
-  retryDelayMs, claimDueEmails, captureDueEmails, messageIdFor, flushOutbox,
-} from './delivery'
+export { MAIL_RETRY_BASE_MS, MAIL_RETRY_MAX_MS, MAIL_MAX_ATTEMPTS, retryDelayMs, claimDueEmails, messageIdFor, flushOutbox } from './delivery'
 export type { MailSender, FlushResult } from './delivery'
-export type { MailContext, MailUser, BookingMail, DeferredBookingEmail } from './emails'
-export { registrationEmail, approvedEmail, bookingConfirmedEmail, bookingChangedEmail, bookingCancelledEmail, deferredBookingEmail, renderDeferred } from './emails'
-export type { IcsBooking } from './ics'
+export type { MailContext, BookingMail } from './emails'
+export { registrationEmail, approvedEmail, bookingCancelledEmail, deferredBookingEmail } from './emails'
 export { buildBookingIcs } from './ics'
-export type { EmailBlock, EmailContent, RenderedEmail } from './render'
-export { escapeHtml, renderEmail } from './render'
+export { escapeHtml } from './render'
 export { unsubscribeToken, verifyUnsubscribeToken, unsubscribeLinks, stoppableEmail } from './unsubscribe-links'
-export type { DailyOptions, DailyResult } from './reminders'
-export { reminderEmail, nudgeEmail, sendDailyEmails } from './reminders'
+export { sendDailyEmails } from './reminders'

@@ -63,7 +63,7 @@ interface UpcomingShow {
 }
 
 /** The reminder for one person's bookings tomorrow (one email however many bookings). */
-export function reminderEmail(user: { id: number, email: string }, bookings: ReminderBooking[], opts: { siteUrl: string, secret: string, date: string }): OutgoingEmail {
+function reminderEmail(user: { id: number, email: string }, bookings: ReminderBooking[], opts: { siteUrl: string, secret: string, date: string }): OutgoingEmail {
   const site = opts.siteUrl.replace(/\/+$/, '')
   const first = bookings[0]!
   const subject = bookings.length === 1
@@ -95,7 +95,7 @@ export function reminderEmail(user: { id: number, email: string }, bookings: Rem
 }
 
 /** The nudge: a few shows coming up where the person goes to the movies. */
-export function nudgeEmail(user: { id: number, email: string, username: string }, shows: UpcomingShow[], opts: { siteUrl: string, secret: string, date: string }): OutgoingEmail {
+function nudgeEmail(user: { id: number, email: string, username: string }, shows: UpcomingShow[], opts: { siteUrl: string, secret: string, date: string }): OutgoingEmail {
   const site = opts.siteUrl.replace(/\/+$/, '')
   const cities = [...new Set(shows.map(s => s.place))]
   const where = cities.length === 1 ? ` in ${cities[0]}` : ''

@@ -8,8 +8,8 @@ import { escapeHtml } from '../mail'
 // inline (cid). Many people's months look alike (one booking in week 2 …), so the PNGs of
 // recent inputs are kept: a run over many users renders each distinct chart once.
 
-export const CHART_WIDTH = 480
-export const CHART_HEIGHT = 160
+const CHART_WIDTH = 480
+const CHART_HEIGHT = 160
 
 export interface ChartBar {
   label: string
@@ -17,7 +17,7 @@ export interface ChartBar {
 }
 
 /** The chart as SVG: one labelled bar per week, its count above it. */
-export function chartSvg(bars: ChartBar[]): string {
+function chartSvg(bars: ChartBar[]): string {
   const padX = 16
   const top = 22
   const bottom = 28
@@ -62,7 +62,7 @@ function chunk(type: string, data: Buffer): Buffer {
 }
 
 /** A 4-bit indexed PNG of an RGB image, each pixel mapped to the nearest palette colour. */
-export function indexedPng(rgb: Buffer, width: number, height: number, palette = PALETTE): Buffer {
+function indexedPng(rgb: Buffer, width: number, height: number, palette = PALETTE): Buffer {
   const stride = Math.ceil(width / 2) + 1
   const rows = Buffer.alloc(stride * height)
   const memo = new Map<number, number>()

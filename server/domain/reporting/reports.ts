@@ -82,7 +82,7 @@ function emptyWeeks(month: string): ChartBar[] {
 const signed = (n: number, format: (v: number) => string) => (n > 0 ? `+${format(n)}` : n < 0 ? `−${format(-n)}` : '±0')
 
 /** The report email for one person's month. */
-export async function reportEmail(user: { id: number, email: string, username: string }, figures: ReportFigures, csvRows: BookingCsvRow[], opts: { siteUrl: string, secret: string, currency: string }): Promise<OutgoingEmail> {
+async function reportEmail(user: { id: number, email: string, username: string }, figures: ReportFigures, csvRows: BookingCsvRow[], opts: { siteUrl: string, secret: string, currency: string }): Promise<OutgoingEmail> {
   const site = opts.siteUrl.replace(/\/+$/, '')
   const money = (v: number) => formatMoney(v, opts.currency)
   const prevName = monthName(figures.previous.month, 'long')
