@@ -40,7 +40,7 @@ export interface ShowsTable {
   ticket_price: number
   poster_key: string | null
   created_at: string
-  /** Start of the show's next upcoming live screening, kept by domain/showtimes.ts. */
+  /** Start of the show's next upcoming live screening, kept by server/domain/catalog/showtimes.ts. */
   next_starts_at: string | null
   next_screening_id: number | null
 }
