@@ -1,11 +1,37 @@
 import type { H3Event } from 'h3'
 import type { z } from 'zod'
+import { isId } from '#shared/schemas/common'
+import { NotFound } from '../domain/errors'
+
+// Control characters have no place in anything a person types: NUL (which PostgreSQL
+// cannot store in text at all) and the other C0 controls and DEL. Tabs and line breaks
+// are text.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
+
+/** Where in a parsed JSON value (or query) a string holds a control character. */
+function controlCharacterAt(value: unknown, path: string[] = []): string[] | null {
+  if (typeof value === 'string') return CONTROL.test(value) ? path : null
+  if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const at = CONTROL.test(key) ? [...path, key] : controlCharacterAt(item, [...path, key])
+      if (at) return at
+    }
+  }
+  return null
+}
 
 /**
  * Parses a value with a zod schema; a failure is a 400 whose `data.issues` holds the zod
- * issues (path + message), so forms can show each message next to its field.
+ * issues (path + message), so forms can show each message next to its field. Text with
+ * control characters in it is refused the same way, on every dialect alike.
  */
 export function parseOr400<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const control = controlCharacterAt(value)
+  if (control) {
+    const message = 'Remove the control characters (such as NUL) from this text'
+    throw httpError(400, control.length ? `${control.join('.')}: ${message}` : message, { issues: [{ code: 'custom', path: control, message }] })
+  }
   const result = schema.safeParse(value)
   if (result.success) return result.data
   const issues = result.error.issues.map(i => ({ code: i.code, path: i.path.map(String), message: i.message }))
@@ -39,7 +65,14 @@ export function getValidQuery<T extends z.ZodType>(event: H3Event, schema: T): z
   return parseOr400(schema, getQuery(event))
 }
 
-/** The route params, validated (params may be coerced). */
+/**
+ * The route params, validated (params may be coerced). A whole number outside 1…2^31−1
+ * can be no id of anything, so it is NotFound rather than a bad request.
+ */
 export function getValidParams<T extends z.ZodType>(event: H3Event, schema: T): z.infer<T> {
-  return parseOr400(schema, getRouterParams(event, { decode: true }))
+  const params = parseOr400(schema, getRouterParams(event, { decode: true }))
+  for (const value of Object.values(params as Record<string, unknown>)) {
+    if (typeof value === 'number' && !isId(value)) throw new NotFound(`Nothing has the id ${value}`)
+  }
+  return params
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { PageQuerySchema } from './common'
+import { IdSchema, PageQuerySchema } from './common'
 
 export const MAX_SEATS_PER_BOOKING = 10
 
@@ -15,8 +15,8 @@ const seats = z.array(z.string().regex(/^[A-Z]{1,3}[1-9]\d{0,3}$/, 'Seats look l
   .refine(list => new Set(list).size === list.length, 'Each seat only once')
 
 export const BookingCreateSchema = z.union([
-  z.object({ screeningId: z.number().int().positive(), quantity }).strict(),
-  z.object({ screeningId: z.number().int().positive(), seats }).strict(),
+  z.object({ screeningId: IdSchema, quantity }).strict(),
+  z.object({ screeningId: IdSchema, seats }).strict(),
 ], { error: 'Send {screeningId, quantity} or {screeningId, seats}' })
 export type BookingCreateInput = z.infer<typeof BookingCreateSchema>
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { PageQuerySchema } from './common'
+import { IdQuerySchema, IdSchema, PageQuerySchema } from './common'
 
 const text = (max: number, label = 'This') => z.string().trim().min(1, `${label} is required`).max(max, `Use at most ${max} characters`)
 
@@ -75,8 +75,8 @@ export type ShowListQuery = z.infer<typeof ShowListQuerySchema>
 const instant = z.iso.datetime({ offset: true, message: 'Use an ISO 8601 date and time, e.g. 2026-11-29T18:30:00Z' })
 
 export const ScreeningCreateSchema = z.object({
-  showId: z.number().int().positive(),
-  venueId: z.number().int().positive(),
+  showId: IdSchema,
+  venueId: IdSchema,
   startsAt: instant,
   price: z.number().int('Use whole minor units').min(0, 'A price cannot be negative').max(MAX_PRICE).optional(),
 })
@@ -89,8 +89,8 @@ export const ScreeningPatchSchema = z.object({
 export type ScreeningPatchInput = z.infer<typeof ScreeningPatchSchema>
 
 export const ScreeningListQuerySchema = PageQuerySchema.extend({
-  showId: z.coerce.number().int().positive().optional(),
-  venueId: z.coerce.number().int().positive().optional(),
+  showId: IdQuerySchema.optional(),
+  venueId: IdQuerySchema.optional(),
   from: instant.optional(),
   to: instant.optional(),
 })

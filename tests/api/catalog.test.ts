@@ -176,10 +176,12 @@ describe('venues', () => {
     expectInvalid(await get(`/api/venues?${query}`), query.split('=')[0])
   })
 
-  it('GET /api/venues/{id} answers 404 for an unknown id and 400 for a non-numeric one', async () => {
+  it('GET /api/venues/{id} answers 404 for an unknown id or one no venue can have, and 400 for a non-numeric one', async () => {
     expect((await get('/api/venues/987654321')).status).toBe(404)
     expect((await get('/api/venues/abc')).status).toBe(400)
-    expect((await get('/api/venues/0')).status).toBe(400)
+    expect((await get('/api/venues/0')).status).toBe(404)
+    expect((await get('/api/venues/2147483647')).status).toBe(404)
+    expect((await get('/api/venues/2147483648')).status).toBe(404)
   })
 
   it('PATCH /api/venues/{id} changes the given fields and answers 200 with the venue', async () => {

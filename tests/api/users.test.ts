@@ -134,9 +134,15 @@ describe('POST /api/users/{id}/approve', () => {
     expect(res.status).toBe(404)
   })
 
-  it.each(['abc', '1.5', '0', '-1'])('answers 400 for the id %j', async (id) => {
+  it.each(['abc', '1.5'])('answers 400 for the id %j', async (id) => {
     const res = await server.request('POST', `/api/users/${id}/approve`, { token: adminToken })
     expect(res.status).toBe(400)
+  })
+
+  it.each(['0', '-1', '2147483648', '99999999999999'])('answers 404 for the id %j, which no user can have', async (id) => {
+    const res = await server.request('POST', `/api/users/${id}/approve`, { token: adminToken })
+    expect(res.status).toBe(404)
+    expect(res.body).toEqual({ statusCode: 404, statusMessage: 'Not Found', message: `Nothing has the id ${Number(id)}` })
   })
 
   it('answers 403 to a user who is not an admin, and the account stays pending', async () => {

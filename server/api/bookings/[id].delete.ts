@@ -3,8 +3,8 @@ import { cancelBooking } from '~~/server/domain/booking'
 
 /** Cancels the booking (200 with the cancelled booking, also when it was cancelled already). */
 export default defineEventHandler(async (event) => {
-  const { id } = getValidParams(event, IdParamSchema)
   const user = await requireApprovedUser(event)
+  const { id } = getValidParams(event, IdParamSchema)
   const result = await cancelBooking(useDb(), user.id, id, new Date(), { to: user.email, ctx: useMailContext() })
   if (result.cancelledNow) requestMailFlush()
   return result.booking

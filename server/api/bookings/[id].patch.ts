@@ -3,9 +3,9 @@ import { BookingPatchSchema } from '#shared/schemas/booking'
 import { changeBooking } from '~~/server/domain/booking'
 
 export default defineEventHandler(async (event) => {
+  const user = await requireApprovedUser(event)
   const { id } = getValidParams(event, IdParamSchema)
   const patch = await readValidBody(event, BookingPatchSchema)
-  const user = await requireApprovedUser(event)
   const booking = await changeBooking(useDb(), user.id, id, patch, new Date(), { to: user.email, ctx: useMailContext() })
   requestMailFlush()
   return booking

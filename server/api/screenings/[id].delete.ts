@@ -2,8 +2,8 @@ import { IdParamSchema } from '#shared/schemas/common'
 import { cancelScreening } from '~~/server/domain/booking'
 
 export default defineEventHandler(async (event) => {
-  const { id } = getValidParams(event, IdParamSchema)
   await requireAdmin(event)
+  const { id } = getValidParams(event, IdParamSchema)
   const cancelled = await cancelScreening(useDb(), id, new Date(), useMailContext())
   await invalidateCatalog()
   if (cancelled.length) requestMailFlush()

@@ -2,8 +2,8 @@ import { IdParamSchema } from '#shared/schemas/common'
 import { deletePosterFiles, deleteShow } from '~~/server/domain/catalog'
 
 export default defineEventHandler(async (event) => {
-  const { id } = getValidParams(event, IdParamSchema)
   await requireAdmin(event)
+  const { id } = getValidParams(event, IdParamSchema)
   const deleted = await deleteShow(useDb(), id)
   if (deleted.posterKey) await deletePosterFiles(usePosterStorage(), deleted.posterKey)
   await invalidateCatalog()

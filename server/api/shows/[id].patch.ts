@@ -3,9 +3,9 @@ import { ShowPatchSchema } from '#shared/schemas/catalog'
 import { updateShow } from '~~/server/domain/catalog'
 
 export default defineEventHandler(async (event) => {
+  await requireAdmin(event)
   const { id } = getValidParams(event, IdParamSchema)
   const patch = await readValidBody(event, ShowPatchSchema)
-  await requireAdmin(event)
   const show = await updateShow(useDb(), id, patch)
   await invalidateCatalog()
   return show

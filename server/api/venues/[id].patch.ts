@@ -3,9 +3,9 @@ import { VenuePatchSchema } from '#shared/schemas/catalog'
 import { updateVenue } from '~~/server/domain/catalog'
 
 export default defineEventHandler(async (event) => {
+  await requireAdmin(event)
   const { id } = getValidParams(event, IdParamSchema)
   const patch = await readValidBody(event, VenuePatchSchema)
-  await requireAdmin(event)
   const venue = await updateVenue(useDb(), id, patch)
   await invalidateCatalog()
   return venue

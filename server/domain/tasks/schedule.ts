@@ -1,4 +1,7 @@
-// No imports: nuxt.config.ts reads this file at build time to make nitro.scheduledTasks.
+// nuxt.config.ts reads this file at build time to make nitro.scheduledTasks: it imports
+// nothing but the domain errors.
+
+import { NotFound } from '../errors'
 
 export interface TaskDefinition {
   name: string
@@ -37,4 +40,11 @@ export function scheduledTasks(): Record<string, string[]> {
     if (task.cron) (map[task.cron] ??= []).push(task.name)
   }
   return map
+}
+
+/** The task of that name; NotFound for any other name (including `__proto__` and its kin). */
+export function taskNamed(name: string): TaskDefinition {
+  const task = TASKS.find(t => t.name === name)
+  if (!task) throw new NotFound(`No such task: ${name}`)
+  return task
 }

@@ -2,7 +2,7 @@ import { IdParamSchema } from '#shared/schemas/common'
 import { getOutboxEmail } from '~~/server/domain/mail'
 
 export default defineEventHandler(async (event) => {
-  const { id } = getValidParams(event, IdParamSchema)
   await requireAdmin(event)
+  const { id } = getValidParams(event, IdParamSchema)
   return getOutboxEmail(useDb(), id)
 })

@@ -1,19 +1,15 @@
 import { IdParamSchema } from '#shared/schemas/common'
 import { MAX_POSTER_BYTES, deletePosterFiles, getShow, renderPoster, setPosterKey, storePoster } from '~~/server/domain/catalog'
 
-const tooLarge = () => httpError(413, 'The poster may be at most 5 MB')
-
 export default defineEventHandler(async (event) => {
-  const { id } = getValidParams(event, IdParamSchema)
   await requireAdmin(event)
-  // Size first, before anything looks at the type; the multipart envelope gets 64 KiB.
-  const length = Number(getRequestHeader(event, 'content-length'))
-  if (!Number.isFinite(length) || length <= 0) throw httpError(411, 'Send the poster with a Content-Length')
-  if (length > MAX_POSTER_BYTES + 64 * 1024) throw tooLarge()
+  const { id } = getValidParams(event, IdParamSchema)
+  // The declared size was checked before anything read the body (middleware/body-limit.ts).
+  if (!Number(getRequestHeader(event, 'content-length'))) throw httpError(411, 'Send the poster with a Content-Length')
   const parts = await readMultipartFormData(event)
   const file = parts?.find(p => p.name === 'poster' && p.filename !== undefined)
   if (!file) throw httpError(400, 'Send the image as the multipart field "poster"', { issues: [{ code: 'custom', path: ['poster'], message: 'Choose an image' }] })
-  if (file.data.length > MAX_POSTER_BYTES) throw tooLarge()
+  if (file.data.length > MAX_POSTER_BYTES) throw httpError(413, 'The poster may be at most 5 MB')
   await getShow(useDb(), id)
 
   const images = await renderPoster(file.data)
