@@ -49,6 +49,10 @@ export default defineNuxtConfig({
     reminderTime: '18:00',
     defaultTimezone: 'Asia/Kolkata',
     seedDemo: false,
+    /** proxies whose X-Forwarded-For is believed: addresses, CIDRs or proxy-addr names (`loopback`), comma-separated */
+    trustedProxies: '',
+    /** scales the per-client rate limits (0 turns them off, for load tests); the login throttle per username stays */
+    rateLimitFactor: 1,
     public: {
       siteUrl: 'http://localhost:3000',
       currency: 'INR',

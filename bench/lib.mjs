@@ -18,7 +18,7 @@ export async function startApp(dataDir, env = {}) {
   // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profile the server itself.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)
   const child = spawn(process.execPath, [...nodeArgs, join(root, '.output/server/index.mjs')], {
-    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), NUXT_DATA_DIR: dataDir, NUXT_DATABASE_URL: '', NUXT_ADMIN_PASSWORD: 'bench-admin-password', NUXT_SCHEDULER: 'off', ...env },
+    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), NUXT_DATA_DIR: dataDir, NUXT_DATABASE_URL: '', NUXT_ADMIN_PASSWORD: 'bench-admin-password', NUXT_SCHEDULER: 'off', NUXT_RATE_LIMIT_FACTOR: '0', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
   const url = `http://127.0.0.1:${port}`

@@ -45,7 +45,9 @@ export function openDb(url: string, dataDir = '.data'): { db: Db, dialect: Diale
     const pool = new pg.Pool({ connectionString: url, max: Number(process.env.NUXT_DATABASE_POOL_SIZE) || 10, connectionTimeoutMillis: 5000, types: pgTypes })
     // An idle client losing its connection must not crash the process.
     pool.on('error', err => console.error('[db] idle PostgreSQL client error:', err.message))
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' }
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    pgPools.set(db, pool)
+    return { db, dialect: 'postgres' }
   }
   const file = sqlitePath(url, dataDir)
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
@@ -76,6 +78,12 @@ export function openDb(url: string, dataDir = '.data'): { db: Db, dialect: Diale
 }
 
 const walFiles = new WeakMap<Db, { wal: string, checkpointer?: Checkpointer }>()
+const pgPools = new WeakMap<Db, pg.Pool>()
+
+/** The connection pool of a PostgreSQL database opened by openDb (for what needs pg itself: the rate limiter). */
+export function pgPoolOf(db: Db): pg.Pool | undefined {
+  return pgPools.get(db)
+}
 
 /** The write-ahead log of a SQLite database opened by openDb (none in memory or on PostgreSQL). */
 export function walFileOf(db: Db): string | undefined {

@@ -18,6 +18,8 @@ export interface UsersTable {
   approved_at: string | null
   email_opt_in: Generated<number>
   last_seen_at: string | null
+  /** every session token carries it; moving it ends the sessions made before */
+  session_version: Generated<number>
   created_at: string
 }
 
@@ -119,10 +121,11 @@ export interface RevokedTokensTable {
   expires_at: string
 }
 
-export interface LoginFailuresTable {
-  id: Generated<number>
+/** rate-limiter-flexible's own table (on PostgreSQL without Redis); only it reads and writes it. */
+export interface RateLimitsTable {
   key: string
-  created_at: string
+  points: number
+  expire: number | null
 }
 
 export interface TaskRunsTable {
@@ -144,7 +147,7 @@ export interface Database {
   booking_seats: BookingSeatsTable
   outbox: OutboxTable
   revoked_tokens: RevokedTokensTable
-  login_failures: LoginFailuresTable
+  rate_limits: RateLimitsTable
   task_runs: TaskRunsTable
 }
 

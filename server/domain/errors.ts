@@ -32,12 +32,5 @@ export class Forbidden extends DomainError {}
 /** The credentials are wrong: one answer for an unknown user and a wrong password. */
 export class BadCredentials extends DomainError {}
 
-/** Too many attempts; try again after `retryAfter` seconds. */
-export class TooManyAttempts extends DomainError {
-  constructor(message: string, readonly retryAfter: number) {
-    super(message, { retryAfter })
-  }
-}
-
 /** Content the domain cannot use, whatever it claims to be (a poster that is not an image). */
 export class Unsupported extends DomainError {}

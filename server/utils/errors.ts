@@ -1,6 +1,6 @@
 import { createError, isError } from 'h3'
 import type { H3Error } from 'h3'
-import { BadCredentials, Conflict, DomainError, Forbidden, Invalid, NotFound, TooManyAttempts, Unsupported } from '../domain/errors'
+import { BadCredentials, Conflict, DomainError, Forbidden, Invalid, NotFound, Unsupported } from '../domain/errors'
 
 // The one place where errors become HTTP: each domain error kind has its status, every
 // error body is `{ statusCode, statusMessage, message, data? }` with the status's standard
@@ -37,7 +37,6 @@ function statusOf(err: DomainError): number {
   if (err instanceof Invalid) return 400
   if (err instanceof BadCredentials) return 401
   if (err instanceof Forbidden) return 403
-  if (err instanceof TooManyAttempts) return 429
   if (err instanceof Unsupported) return 415
   return 500
 }

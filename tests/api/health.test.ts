@@ -9,10 +9,10 @@ describe('GET /api/health', () => {
   })
   afterAll(() => server?.stop())
 
-  it('answers 200 {status:"ok"} when the database answers', async () => {
+  it('answers 200 {status:"ok"} when the database answers, with the cache in memory (no Redis)', async () => {
     const res = await server.request('GET', '/api/health')
     expect(res.status).toBe(200)
-    expect(res.body).toEqual({ status: 'ok' })
+    expect(res.body).toEqual({ status: 'ok', database: 'ok', cache: 'memory' })
   })
 
   it('answers 503 while the database cannot be reached, and the API refuses with 503', async () => {

@@ -101,6 +101,9 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
       NUXT_ADMIN_PASSWORD: ADMIN.password,
       NUXT_ADMIN_EMAIL: ADMIN.email,
       NUXT_SCHEDULER: 'off',
+      // Every test talks from 127.0.0.1: the per-client limits are loosened (not the login
+      // throttle per username); tests of those limits set the factor back to 1.
+      NUXT_RATE_LIMIT_FACTOR: '1000',
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

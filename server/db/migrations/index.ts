@@ -7,6 +7,7 @@ import * as m0005 from './0005_show_next_screening'
 import * as m0006 from './0006_mail'
 import * as m0007 from './0007_outbox_template'
 import * as m0008 from './0008_screening_seats_version'
+import * as m0009 from './0009_rate_limits_sessions'
 
 // A bundled server cannot read a folder, so migrations are listed here by hand.
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0006_mail': m0006,
   '0007_outbox_template': m0007,
   '0008_screening_seats_version': m0008,
+  '0009_rate_limits_sessions': m0009,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -2,7 +2,7 @@
 // session tokens, one's own account settings, and what an unsubscribe link does.
 
 export { toAccount, toSessionUser, findUserById, createUser, touchLastSeen, listUsers, approveUser, deleteUser, ensureAdmin, updateAccount } from './users'
-export { LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, loginRetryAfter, loginKey, recordLoginFailure, clearLoginFailures, authenticate, logIn } from './login'
+export { authenticate } from './login'
 export type { TokenClaims } from './tokens'
 export { TOKEN_TTL_SECONDS, signToken, verifyToken, revokeToken, findSessionUser, pruneRevokedTokens } from './tokens'
 export type { UnsubscribeState } from './unsubscribe'

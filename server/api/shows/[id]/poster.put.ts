@@ -2,7 +2,8 @@ import { IdParamSchema } from '#shared/schemas/common'
 import { MAX_POSTER_BYTES, deletePosterFiles, getShow, renderPoster, setPosterKey, storePoster } from '~~/server/domain/catalog'
 
 export default defineEventHandler(async (event) => {
-  await requireAdmin(event)
+  const admin = await requireAdmin(event)
+  await useRateLimits().consume('poster', String(admin.id))
   const { id } = getValidParams(event, IdParamSchema)
   // The declared size was checked before anything read the body (middleware/body-limit.ts).
   if (!Number(getRequestHeader(event, 'content-length'))) throw httpError(411, 'Send the poster with a Content-Length')

@@ -1,0 +1,32 @@
+import type { H3Event } from 'h3'
+import proxyaddr from 'proxy-addr'
+
+// Who is asking, for rate limits: the peer's address, or, when the peer is a proxy listed
+// in NUXT_TRUSTED_PROXIES (addresses, CIDRs, or proxy-addr's names such as `loopback`),
+// the address that proxy saw in X-Forwarded-For (proxies listed are skipped from the
+// right). With the list empty (the default) X-Forwarded-For is never believed, so nobody
+// can pose as another address, or lock a username out for everybody behind one proxy.
+
+let trust: ((addr: string, i: number) => boolean) | undefined
+
+function trusted(): (addr: string, i: number) => boolean {
+  if (!trust) {
+    const list = String(useRuntimeConfig().trustedProxies ?? '').split(',').map(s => s.trim()).filter(Boolean)
+    trust = proxyaddr.compile(list)
+  }
+  return trust
+}
+
+/** The client's address, as far as the trusted proxies vouch for it; `unknown` when there is none. */
+export function clientIp(event: H3Event): string {
+  const req = event.node.req
+  const remoteAddress = req.socket?.remoteAddress
+  if (!remoteAddress) return 'unknown'
+  // proxy-addr reads the peer from req.connection, which not every runtime's request has.
+  return proxyaddr({ connection: { remoteAddress }, headers: req.headers } as Parameters<typeof proxyaddr>[0], trusted())
+}
+
+/** True for a request the server makes to itself while rendering a page (Nitro's local fetch). */
+export function isInternalRequest(event: H3Event): boolean {
+  return Boolean((event.node.req as { __unenv__?: unknown }).__unenv__)
+}
