@@ -3,7 +3,7 @@ import type { MailAttachment } from '../../server/domain/mail'
 import type { Db } from '../../server/db'
 import { utcToZonedLocal, zonedLocalToUtc } from '#shared/time'
 import { openServerDb, unique } from '../helpers/fixtures'
-import { createApprovedUser, useTestServer } from '../helpers/server'
+import { createApprovedUser, login, useTestServer } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
 
 // Scheduled work through the built server: the admin task routes, reminders:daily and
@@ -205,6 +205,21 @@ describe('PATCH /api/account', () => {
     expect(ok.status).toBe(200)
     expect((await server.request('POST', '/api/auth/login', { body: { username: user.username, password: user.password } })).status).toBe(401)
     expect((await server.request('POST', '/api/auth/login', { body: { username: user.username, password: 'a-brand-new-password' } })).status).toBe(200)
+  })
+
+  it('ends every other session when the password changes, and hands this one a fresh token', async () => {
+    const user = await createApprovedUser(server, adminToken)
+    const other = await login(server, user.username, user.password)
+    const ok = await server.request('PATCH', '/api/account', { token: user.token, body: { password: 'a-brand-new-password', currentPassword: user.password } })
+    expect(ok.status).toBe(200)
+    expect(ok.body.token).toEqual(expect.any(String))
+    for (const stale of [user.token, other])
+      expect((await server.request('GET', '/api/auth/session', { token: stale })).status).toBe(401)
+    expect((await server.request('GET', '/api/auth/session', { token: ok.body.token })).body.username).toBe(user.username)
+    // Other changes leave the sessions alone and carry no token.
+    const optOut = await server.request('PATCH', '/api/account', { token: ok.body.token, body: { emailOptIn: false } })
+    expect(optOut.body.token).toBeUndefined()
+    expect((await server.request('GET', '/api/auth/session', { token: ok.body.token })).status).toBe(200)
   })
 
   it('refuses an empty change and unknown fields', async () => {

@@ -30,7 +30,7 @@ describe('signToken and verifyToken', () => {
     const before = Date.now()
     const token = await signToken(SECRET, 42)
     const claims = await verifyToken(SECRET, token)
-    expect(claims).toEqual({ userId: 42, jti: expect.any(String), expiresAt: expect.any(Date) })
+    expect(claims).toEqual({ userId: 42, jti: expect.any(String), sessionVersion: 0, expiresAt: expect.any(Date) })
     const expected = before + TOKEN_TTL_SECONDS * 1000
     expect(Math.abs(claims!.expiresAt.getTime() - expected)).toBeLessThan(5000)
     const second = await verifyToken(SECRET, await signToken(SECRET, 42))
@@ -38,7 +38,7 @@ describe('signToken and verifyToken', () => {
   })
 
   it('refuses a token once it has expired, even one it has verified before', async () => {
-    const token = await signToken(SECRET, 42, 60)
+    const token = await signToken(SECRET, 42, { ttlSeconds: 60 })
     expect(await verifyToken(SECRET, token)).toMatchObject({ userId: 42 })
     expect(await verifyToken(SECRET, token, new Date(Date.now() + 61_000))).toBeNull()
     // A token verified under one secret is not thereby accepted under another.
@@ -83,7 +83,7 @@ describe('signToken and verifyToken', () => {
   })
 
   it('refuses an expired token', async () => {
-    expect(await verifyToken(SECRET, await signToken(SECRET, 42, -10))).toBeNull()
+    expect(await verifyToken(SECRET, await signToken(SECRET, 42, { ttlSeconds: -10 }))).toBeNull()
     expect(await verifyToken(SECRET, await forge({ ...validClaims(), iat: nowSeconds() - 7200, exp: nowSeconds() - 60 }))).toBeNull()
   })
 
@@ -114,7 +114,7 @@ describe('revokeToken, findSessionUser and pruneRevokedTokens', () => {
   afterAll(() => destroy?.())
 
   /** Whether a token with this jti still opens a session for the user. */
-  const accepted = async (jti: string) => (await findSessionUser(db, { userId, jti }))?.id === userId
+  const accepted = async (jti: string) => (await findSessionUser(db, { userId, jti, sessionVersion: 0 }))?.id === userId
 
   it('revokes a token by its jti, and revoking it twice is harmless', async () => {
     const claims = (await verifyToken(SECRET, await signToken(SECRET, userId)))!
@@ -127,8 +127,25 @@ describe('revokeToken, findSessionUser and pruneRevokedTokens', () => {
     expect(await accepted(other.jti)).toBe(true)
   })
 
+  it('ends every session made before the user\'s session version moved, and honours tokens made before versions existed', async () => {
+    const before = (await verifyToken(SECRET, await signToken(SECRET, userId)))!
+    const legacy = (await verifyToken(SECRET, await forge({ sub: String(userId), jti: randomUUID(), iat: nowSeconds(), exp: nowSeconds() + 3600 })))!
+    expect(legacy.sessionVersion).toBe(0)
+    expect(await findSessionUser(db, legacy)).toBeDefined()
+    await db.updateTable('users').set({ session_version: 1 }).where('id', '=', userId).execute()
+    try {
+      expect(await findSessionUser(db, before)).toBeUndefined()
+      expect(await findSessionUser(db, legacy)).toBeUndefined()
+      const after = (await verifyToken(SECRET, await signToken(SECRET, userId, { sessionVersion: 1 })))!
+      expect((await findSessionUser(db, after))?.id).toBe(userId)
+    }
+    finally {
+      await db.updateTable('users').set({ session_version: 0 }).where('id', '=', userId).execute()
+    }
+  })
+
   it('finds no session for a user who is gone', async () => {
-    expect(await findSessionUser(db, { userId: userId + 1000, jti: randomUUID() })).toBeUndefined()
+    expect(await findSessionUser(db, { userId: userId + 1000, jti: randomUUID(), sessionVersion: 0 })).toBeUndefined()
   })
 
   it('prunes only revocations of tokens that have expired by then', async () => {

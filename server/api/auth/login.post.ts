@@ -20,5 +20,5 @@ export default defineEventHandler(async (event) => {
     throw err
   })
   await limits.reset('login', key)
-  return { token: await signToken(useAuthSecret(), user.id) }
+  return { token: await signToken(useAuthSecret(), user.id, { sessionVersion: user.session_version }) }
 })

@@ -9,19 +9,24 @@ export const TOKEN_TTL_SECONDS = 7 * 24 * 3600
 export interface TokenClaims {
   userId: number
   jti: string
+  /** the user's session version when the token was made */
+  sessionVersion: number
   expiresAt: Date
 }
 
 const encoder = new TextEncoder()
 
-/** Signs an HS256 JWT for a user with sub, iat, exp and a unique jti. */
-export async function signToken(secret: string, userId: number, ttlSeconds = TOKEN_TTL_SECONDS): Promise<string> {
-  return new SignJWT({})
+/**
+ * Signs an HS256 JWT for a user with sub, iat, exp, a unique jti and `sv`, the user's
+ * session version: the token is good only while the user's version is still that one.
+ */
+export async function signToken(secret: string, userId: number, opts: { ttlSeconds?: number, sessionVersion?: number } = {}): Promise<string> {
+  return new SignJWT({ sv: opts.sessionVersion ?? 0 })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(String(userId))
     .setJti(randomUUID())
     .setIssuedAt()
-    .setExpirationTime(`${ttlSeconds}s`)
+    .setExpirationTime(`${opts.ttlSeconds ?? TOKEN_TTL_SECONDS}s`)
     .sign(encoder.encode(secret))
 }
 
@@ -42,8 +47,10 @@ export async function verifyToken(secret: string, token: string, now = new Date(
   try {
     const { payload } = await jwtVerify(token, encoder.encode(secret), { algorithms: ['HS256'], requiredClaims: ['sub', 'jti', 'exp', 'iat'], currentDate: now })
     const userId = Number(payload.sub)
-    if (!Number.isSafeInteger(userId) || userId <= 0 || typeof payload.jti !== 'string') return null
-    const claims = { userId, jti: payload.jti, expiresAt: new Date(payload.exp! * 1000) }
+    // Tokens made before session versions existed carry none: version 0.
+    const sessionVersion = payload.sv ?? 0
+    if (!Number.isSafeInteger(userId) || userId <= 0 || typeof payload.jti !== 'string' || !Number.isSafeInteger(sessionVersion)) return null
+    const claims = { userId, jti: payload.jti, sessionVersion: sessionVersion as number, expiresAt: new Date(payload.exp! * 1000) }
     if (!known) verified.set(secret, known = new Map())
     if (known.size >= VERIFIED_MAX) known.delete(known.keys().next().value!)
     known.set(token, claims)
@@ -62,12 +69,16 @@ export async function revokeToken(db: Db, claims: Pick<TokenClaims, 'jti' | 'exp
     .execute()
 }
 
-const sessionUser = prepared((db: Db, userId: number, jti: string) => db.selectFrom('users').selectAll().where('id', '=', userId)
+const sessionUser = prepared((db: Db, userId: number, sessionVersion: number, jti: string) => db.selectFrom('users').selectAll()
+  .where('id', '=', userId).where('session_version', '=', sessionVersion)
   .where(eb => eb.not(eb.exists(eb.selectFrom('revoked_tokens').select('jti').where('jti', '=', jti)))))
 
-/** The user a verified token names, in one query; undefined when gone or the token was revoked. */
-export async function findSessionUser(db: Db, claims: Pick<TokenClaims, 'userId' | 'jti'>): Promise<UserRow | undefined> {
-  return (await sessionUser(db, claims.userId, claims.jti)).rows[0]
+/**
+ * The user a verified token names, in one query; undefined when the user is gone, the
+ * token was revoked (logout), or the user's sessions have ended since it was made.
+ */
+export async function findSessionUser(db: Db, claims: Pick<TokenClaims, 'userId' | 'jti' | 'sessionVersion'>): Promise<UserRow | undefined> {
+  return (await sessionUser(db, claims.userId, claims.sessionVersion, claims.jti)).rows[0]
 }
 
 /** Forgets revocations of tokens that have expired by now (they are refused anyway). */

@@ -192,10 +192,12 @@ export async function ensureAdmin(db: Db, opts: { username: string, email: strin
 
 /**
  * Changes one's own email address, email switch or password. A new password needs the
- * current one (a wrong one is Invalid on `currentPassword`); an address someone else has
- * is a Conflict. Everything asked for changes together, or nothing does.
+ * current one (a wrong one is Invalid on `currentPassword`) and ends every session made
+ * before it (the session version moves; the caller issues the current session a new
+ * token); an address someone else has is a Conflict. Everything asked for changes
+ * together, or nothing does.
  */
-export async function updateAccount(db: Db, user: UserRow, input: AccountPatchInput): Promise<Account> {
+export async function updateAccount(db: Db, user: UserRow, input: AccountPatchInput): Promise<{ account: Account, sessionVersion: number }> {
   const set: { email?: string, email_opt_in?: number, password_hash?: string } = {}
   if (input.password !== undefined) {
     if (!(await verifyPassword(user.password_hash, input.currentPassword ?? '')))
@@ -210,14 +212,17 @@ export async function updateAccount(db: Db, user: UserRow, input: AccountPatchIn
   }
   if (Object.keys(set).length) {
     try {
-      await db.updateTable('users').set(set).where('id', '=', user.id).execute()
+      await db.updateTable('users')
+        .set(eb => ({ ...set, ...(set.password_hash && { session_version: eb('session_version', '+', 1) }) }))
+        .where('id', '=', user.id).execute()
     }
     catch (err) {
       if (isUniqueViolation(err)) throw emailTaken()
       throw err
     }
   }
-  return toAccount((await findUserById(db, user.id))!)
+  const row = (await findUserById(db, user.id))!
+  return { account: toAccount(row), sessionVersion: row.session_version }
 }
 
 function emailTaken() {
