@@ -1,5 +1,7 @@
 import { send, setResponseHeader, setResponseHeaders, setResponseStatus } from 'h3'
 import { defineNitroErrorHandler } from 'nitropack/runtime'
+import { isDatabaseUnavailable } from './db/errors'
+import { reportDatabaseUnavailable } from './utils/db-availability'
 import { toHttpError } from './utils/errors'
 
 // Nitro's error handler, ahead of Nuxt's (nuxt.config.ts puts it first). An error under
@@ -8,6 +10,11 @@ import { toHttpError } from './utils/errors'
 // and left to Nuxt, which renders the error page.
 export default defineNitroErrorHandler(async (error, event, { defaultHandler }) => {
   const http = toHttpError(error)
+  const cause = error.cause ?? error
+  if (isDatabaseUnavailable(cause)) {
+    reportDatabaseUnavailable(cause)
+    setResponseHeader(event, 'Retry-After', 5)
+  }
   if (!event.path.startsWith('/api/')) {
     Object.assign(error, { statusCode: http.statusCode, statusMessage: http.statusMessage, message: http.message, data: http.data, unhandled: http.unhandled })
     return

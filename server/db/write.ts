@@ -95,6 +95,7 @@ export class WalSyncer {
 export class GroupCommitter {
   private queue: Job[] = []
   private running = false
+  private syncing = 0
 
   constructor(private readonly db: Db, private readonly wal?: Pick<WalSyncer, 'sync'>, private readonly checkpointer?: Pick<Checkpointer, 'kick' | 'wantsRestart' | 'settle'>) {}
 
@@ -107,6 +108,11 @@ export class GroupCommitter {
         setImmediate(() => void this.drain())
       }
     })
+  }
+
+  /** Resolves once every write handed to it has been committed (or refused) and answered. */
+  async idle(): Promise<void> {
+    while (this.running || this.queue.length || this.syncing) await new Promise(resolve => setTimeout(resolve, 5))
   }
 
   private async drain() {
@@ -170,7 +176,8 @@ export class GroupCommitter {
     }
     if (!this.wal || !done.length) return acknowledge()
     // Not awaited: the next batch runs while this one's log is synced.
-    this.wal.sync().then(acknowledge, (err) => {
+    this.syncing++
+    this.wal.sync().finally(() => this.syncing--).then(acknowledge, (err) => {
       console.error('[db] could not sync the SQLite log:', (err as Error).message)
       for (const { job } of done) job.reject(err)
     })
@@ -198,4 +205,9 @@ export function writeTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>, opts: W
     committers.set(db, committer)
   }
   return committer.run(fn, opts)
+}
+
+/** Resolves once every write transaction of the database has been committed and answered (before closing it). */
+export async function writesSettled(db: Db): Promise<void> {
+  await committers.get(db)?.idle()
 }

@@ -1,14 +1,13 @@
-import redisDriver from 'unstorage/drivers/redis'
-
 /**
  * With NUXT_REDIS_URL the cache lives in Redis, shared by every instance; without it, in
  * process memory (the embedded default for a single instance). Keys are namespaced by the
  * database (redisNamespace), so deployments that share a Redis never read each other's cache.
+ * While Redis is unreachable the cache is bypassed (cache-driver.ts).
  */
 export default defineNitroPlugin(() => {
   const { redisUrl } = useRuntimeConfig()
   if (!redisUrl) return
-  useStorage().mount('cache', redisDriver({ url: redisUrl, base: `${redisNamespace()}:cache` }))
+  useStorage().mount('cache', bypassableRedisDriver(redisUrl, `${redisNamespace()}:cache`))
   // Connected now, so the first requests find it ready rather than falling back.
   useRedis()
   console.info('[ticketshow] cache: Redis')

@@ -1,5 +1,6 @@
 import { createError, isError } from 'h3'
 import type { H3Error } from 'h3'
+import { isDatabaseUnavailable } from '../db/errors'
 import { BadCredentials, Conflict, DomainError, Forbidden, Invalid, NotFound, Unsupported } from '../domain/errors'
 
 // The one place where errors become HTTP: each domain error kind has its status, every
@@ -31,6 +32,9 @@ export function httpError(statusCode: number, message: string, data?: Record<str
   return createError({ statusCode, statusMessage: reasonPhrase(statusCode), message, data })
 }
 
+/** What every request is told while the database cannot be reached. */
+export const DATABASE_DOWN = 'TicketShow cannot reach its database right now; try again in a moment'
+
 function statusOf(err: DomainError): number {
   if (err instanceof NotFound) return 404
   if (err instanceof Conflict) return 409
@@ -43,12 +47,13 @@ function statusOf(err: DomainError): number {
 
 /**
  * Any error as the HTTP error it answers: a domain error (thrown as it is, or wrapped by h3
- * as the `cause` of a 500) by its kind, an h3 error as it is, anything else a 500 that
- * tells nothing of its cause.
+ * as the `cause` of a 500) by its kind, a database that cannot be reached 503, an h3 error
+ * as it is, anything else a 500 that tells nothing of its cause.
  */
 export function toHttpError(err: unknown): H3Error {
   const domain = err instanceof DomainError ? err : isError(err) && err.cause instanceof DomainError ? err.cause : undefined
   if (domain) return httpError(statusOf(domain), domain.message, domain.data)
+  if (isDatabaseUnavailable(isError(err) ? err.cause ?? err : err)) return httpError(503, DATABASE_DOWN)
   if (isError(err) && !err.unhandled) return httpError(err.statusCode, err.message || reasonPhrase(err.statusCode), err.data as Record<string, unknown> | undefined)
   const unexpected = httpError(500, 'Something went wrong on our side; please try again')
   unexpected.unhandled = true

@@ -29,8 +29,9 @@ export async function runMailFlush(): Promise<FlushResult> {
 
 const KICK_DELAY_MS = 250
 let timer: ReturnType<typeof setTimeout> | undefined
-let running = false
+let running: Promise<unknown> | undefined
 let again = false
+let closing = false
 
 /**
  * Asks for a flush soon, so a confirmation arrives in seconds rather than at the next
@@ -39,6 +40,7 @@ let again = false
  * instances: rows are claimed before they are sent.
  */
 export function requestMailFlush(): void {
+  if (closing) return
   if (running) {
     again = true
     return
@@ -46,11 +48,10 @@ export function requestMailFlush(): void {
   if (timer) return
   timer = setTimeout(() => {
     timer = undefined
-    running = true
-    runMailFlush()
+    running = runMailFlush()
       .catch(err => console.error('[mail] flush failed:', (err as Error).message))
       .finally(() => {
-        running = false
+        running = undefined
         if (again) {
           again = false
           requestMailFlush()
@@ -58,4 +59,12 @@ export function requestMailFlush(): void {
       })
   }, KICK_DELAY_MS)
   timer.unref?.()
+}
+
+/** For shutting down: no more flushes asked for; resolves once the one running (if any) is done. */
+export async function stopMailFlushes(): Promise<void> {
+  closing = true
+  clearTimeout(timer)
+  timer = undefined
+  await running
 }

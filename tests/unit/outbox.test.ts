@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Db } from '../../server/db'
-import { claimDueEmails, enqueueEmail, flushOutbox, getOutboxEmail, listOutbox, MAIL_MAX_ATTEMPTS, MAIL_RETRY_BASE_MS, MAIL_RETRY_MAX_MS, messageIdFor, retryDelayMs } from '../../server/domain/mail'
+import { claimDueEmails, enqueueEmail, MAIL_LEASE_MS, flushOutbox, getOutboxEmail, listOutbox, MAIL_MAX_ATTEMPTS, MAIL_RETRY_BASE_MS, MAIL_RETRY_MAX_MS, messageIdFor, retryDelayMs } from '../../server/domain/mail'
 import type { MailSender, OutgoingEmail } from '../../server/domain/mail'
 import { rejection, useTestDb } from '../helpers/fixtures'
 import { freePort } from '../helpers/server'
@@ -82,6 +82,23 @@ describe('flushOutbox', () => {
   afterAll(() => sink?.close())
   beforeEach(() => {
     sink.messages.length = 0
+  })
+
+  it('sends the emails an instance claimed and then died with, from another instance within two minutes, once', async () => {
+    const e = email()
+    await enqueueEmail(db, e, NOW)
+    // The first sender claims the row with the default lease and never comes back.
+    expect(await claimDueEmails(db, { limit: 10, leaseMs: MAIL_LEASE_MS, now: NOW })).toHaveLength(1)
+    const sent: string[] = []
+    const sender: MailSender = { sendMail: async (m) => {
+      sent.push(m.messageId)
+    } }
+    // mail:flush ticks every minute: the tick after the lease has run out takes it.
+    expect(await flushOutbox(db, { sender, from: FROM, now: () => at(MAIL_LEASE_MS - 1000) })).toMatchObject({ sent: 0 })
+    expect(await flushOutbox(db, { sender, from: FROM, now: () => at(2 * MINUTE) })).toMatchObject({ sent: 1 })
+    expect(await flushOutbox(db, { sender, from: FROM, now: () => at(3 * MINUTE) })).toMatchObject({ sent: 0 })
+    expect(sent).toEqual([messageIdFor(e.dedupeKey, FROM)])
+    expect(MAIL_LEASE_MS).toBeLessThanOrEqual(MINUTE)
   })
 
   it('sends each due email over SMTP with its headers, attachments and a Message-ID made from its dedupe key, and marks it sent', async () => {

@@ -18,8 +18,13 @@ import { materialize } from './outbox'
 const MAIL_BATCH_SIZE = 50
 /** Batches one flush goes through before leaving the rest to the next run. */
 const MAIL_MAX_BATCHES = 20
-/** How long a claimed row is reserved for its sender; past it, another flush may take it. */
-const MAIL_LEASE_MS = 10 * 60_000
+/**
+ * How long a claimed row is reserved for its sender; past it, another flush may take it.
+ * A minute: mail:flush ticks every minute, so an email claimed by an instance that died is
+ * sent by another within two minutes. A sender hands back what it has not sent by half of
+ * it (a batch of 50 takes a few seconds over one SMTP connection).
+ */
+export const MAIL_LEASE_MS = 60_000
 /** The first retry waits this long; each further one twice as long as the one before... */
 export const MAIL_RETRY_BASE_MS = 60_000
 /** ...but never longer than this. */

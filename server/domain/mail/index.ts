@@ -4,7 +4,7 @@
 
 export type { MailAttachment, OutgoingEmail } from './message'
 export { enqueueEmail, materialize, listOutbox, getOutboxEmail } from './outbox'
-export { MAIL_RETRY_BASE_MS, MAIL_RETRY_MAX_MS, MAIL_MAX_ATTEMPTS, retryDelayMs, claimDueEmails, messageIdFor, flushOutbox } from './delivery'
+export { MAIL_LEASE_MS, MAIL_RETRY_BASE_MS, MAIL_RETRY_MAX_MS, MAIL_MAX_ATTEMPTS, retryDelayMs, claimDueEmails, messageIdFor, flushOutbox } from './delivery'
 export type { MailSender, FlushResult } from './delivery'
 export type { MailContext, BookingMail } from './emails'
 export { registrationEmail, approvedEmail, bookingCancelledEmail, deferredBookingEmail } from './emails'
