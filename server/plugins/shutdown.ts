@@ -1,18 +1,19 @@
 import type { Server, ServerResponse } from 'node:http'
+import { Server as NetServer } from 'node:net'
 import { writesSettled } from '../db/write'
 
 // A clean stop on SIGTERM or SIGINT (node-server; serverless platforms stop functions
-// themselves), in place of Nitro's own, which closes idle keep-alive connections at once,
-// so a request a client is sending on one at that moment is lost without an answer:
-//   1. From the signal on, every response says `Connection: close` and /api/health answers
-//      503, so load balancers and keep-alive clients move on; for DRAIN_MS new connections
-//      are still taken (and answered the same way), letting busy connections drain.
-//   2. Then the server stops listening (new connections are refused, so a client knows
-//      nothing was sent) and waits for the requests in flight, at most SHUTDOWN_TIMEOUT_MS.
+// themselves), in place of Nitro's own, which closes idle keep-alive connections at once
+// (as Node's http server.close() does), so a request a client is sending on one at that
+// moment is lost without an answer:
+//   1. The server stops listening: new connections are refused, so a client knows nothing
+//      was sent. Connections already open stay open.
+//   2. Every response from now on says `Connection: close` (and /api/health answers 503),
+//      so each open connection closes once it has answered what it was asked; idle ones
+//      close when keep-alive ends them. At most SHUTDOWN_TIMEOUT_MS is waited for all this.
 //   3. Then the mail flush that is running finishes, every write handed to the group
 //      committer is committed and answered, and the database and Redis are closed.
 
-const DRAIN_MS = 1000
 const SHUTDOWN_TIMEOUT_MS = Number(process.env.NITRO_SHUTDOWN_TIMEOUT) || 10_000
 
 export default defineNitroPlugin((nitroApp) => {
@@ -31,21 +32,20 @@ export default defineNitroPlugin((nitroApp) => {
     res.once('close', () => inFlight.delete(res))
   })
 
-  const until = async (done: () => boolean, ms: number) => {
-    for (const deadline = Date.now() + ms; !done() && Date.now() < deadline;) await new Promise(r => setTimeout(r, 20))
-  }
-
   const stop = async (signal: string) => {
     if (isStopping()) return
     markStopping()
     console.info(`[ticketshow] ${signal}: answering what is in flight, then stopping`)
     for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close')
-    await new Promise(r => setTimeout(r, DRAIN_MS))
-    const closed = new Promise<void>(resolve => (server?.listening ? server.close(() => resolve()) : resolve()))
-    await until(() => inFlight.size === 0, SHUTDOWN_TIMEOUT_MS)
-    if (inFlight.size) console.warn(`[ticketshow] ${inFlight.size} requests still running after ${SHUTDOWN_TIMEOUT_MS / 1000} s; closing them`)
-    server?.closeAllConnections()
+    // net's close, not http's: it stops listening without closing the idle connections, and
+    // calls back once every connection has ended.
+    const closed = new Promise<void>(resolve => (server?.listening ? NetServer.prototype.close.call(server, () => resolve()) : resolve()))
+    const timeout = setTimeout(() => {
+      console.warn(`[ticketshow] ${inFlight.size} requests still running after ${SHUTDOWN_TIMEOUT_MS / 1000} s; closing them`)
+      server?.closeAllConnections()
+    }, SHUTDOWN_TIMEOUT_MS)
     await closed
+    clearTimeout(timeout)
     await nitroApp.hooks.callHook('close').catch(err => console.error('[ticketshow] while closing:', err))
     process.exit(0)
   }
