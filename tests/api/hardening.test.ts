@@ -83,6 +83,15 @@ describe('the same validation on both dialects', () => {
     expectErrorShape(await server.request('GET', '/api/shows?page=2147483648'), 400, 'Bad Request')
   })
 
+  it('answers 400 for other spellings of a real id, which never name its row', async () => {
+    const venue = await server.request('POST', '/api/venues', { token: adminToken, body: { name: unique('Spelled '), place: 'P', capacity: 10 } })
+    const id = venue.body.id as number
+    expect((await server.request('GET', `/api/venues/${id}`)).status).toBe(200)
+    for (const spelling of [`0x${id.toString(16)}`, `${id}e0`, `${id}.0`, `+${id}`, `0${id}`, `%20${id}`, `${id}%20`, `%09${id}`, `0b${id.toString(2)}`])
+      expectErrorShape(await server.request('DELETE', `/api/venues/${spelling}`, { token: adminToken }), 400, 'Bad Request')
+    expect((await server.request('GET', `/api/venues/${id}`)).status).toBe(200)
+  })
+
   it('answers 400 to NUL and other control characters in queries and bodies, naming the field', async () => {
     for (const q of ['%00', 'a%00b', '%1B%5B31m', '%7F'])
       expectErrorShape(await server.request('GET', `/api/search?q=${q}`), 400, 'Bad Request')
