@@ -69,6 +69,14 @@ describe('request bodies', () => {
     expect(res.status).toBe(411)
   })
 
+  it('refuses a body nested 30,000 deep with 400, in a field or whole', async () => {
+    const deep = `${'['.repeat(30_000)}${']'.repeat(30_000)}`
+    const headers = { 'content-type': 'application/json' }
+    expectErrorShape(await server.request('POST', '/api/auth/login', { body: deep, headers }), 400, 'Bad Request')
+    expectErrorShape(await server.request('POST', '/api/auth/login', { body: `{"username":${deep},"password":"whatever-password"}`, headers }), 400, 'Bad Request')
+    expectErrorShape(await server.request('POST', '/api/venues', { token: adminToken, body: `{"name":${'{"a":'.repeat(8000)}1${'}'.repeat(8000)}}`, headers }), 400, 'Bad Request')
+  })
+
   it('lets a poster upload be up to 5 MB, and no more', async () => {
     expect((await sendRaw('/api/shows/1/poster', { bytes: 6 * 1024 * 1024, type: 'multipart/form-data; boundary=x' })).status).toBe(413)
   })
