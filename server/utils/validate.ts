@@ -66,7 +66,10 @@ export async function readValidBody<T extends z.ZodType>(event: H3Event, schema:
     throw httpError(400, 'Send the request body as JSON (Content-Type: application/json)')
   let body: unknown
   try {
-    body = await readBody(event)
+    // Strict for every JSON type: h3 reads only exactly `application/json` strictly, and
+    // would otherwise hand on invalid JSON as a string and silently drop `__proto__` keys,
+    // so `; charset=utf-8` or `+json` would change how a body is read.
+    body = await readBody(event, { strict: true })
   }
   catch {
     throw httpError(400, 'The request body is not valid JSON')

@@ -77,6 +77,17 @@ describe('request bodies', () => {
     expectErrorShape(await server.request('POST', '/api/venues', { token: adminToken, body: `{"name":${'{"a":'.repeat(8000)}1${'}'.repeat(8000)}}`, headers }), 400, 'Bad Request')
   })
 
+  it.each(['application/json', 'application/json; charset=utf-8', 'application/vnd.api+json'])('reads a body sent as %s like any other JSON type: prototype keys and broken JSON are refused', async (type) => {
+    const headers = { 'content-type': type }
+    const name = unique('Proto ')
+    for (const body of [`{"name":"${name}","place":"P","capacity":10,"__proto__":{"x":1}}`, `{"name":"${name}","place":"P","capacity":10,"constructor":{"prototype":{"x":1}}}`, '{"name":', '{"name":"x"}garbage']) {
+      const res = await server.request('POST', '/api/venues', { token: adminToken, body, headers })
+      expectErrorShape(res, 400, 'Bad Request')
+      expect(res.body.message, body).toBe('The request body is not valid JSON')
+    }
+    expect((await server.request('GET', `/api/venues?q=${encodeURIComponent(name)}`)).body.total).toBe(0)
+  })
+
   it('lets a poster upload be up to 5 MB, and no more', async () => {
     expect((await sendRaw('/api/shows/1/poster', { bytes: 6 * 1024 * 1024, type: 'multipart/form-data; boundary=x' })).status).toBe(413)
   })
