@@ -111,6 +111,14 @@ describe('the same validation on both dialects', () => {
     expect((await server.request('GET', `/api/venues/${id}`)).status).toBe(200)
   })
 
+  it('answers 400 for instants PostgreSQL cannot hold: year 0, or past 9999 in UTC', async () => {
+    for (const instant of ['0000-01-01T00:00:00Z', '0001-01-01T00:00:00+14:00', '9999-12-31T23:59:59-12:00']) {
+      expectErrorShape(await server.request('GET', `/api/screenings?from=${encodeURIComponent(instant)}`, { token: adminToken }), 400, 'Bad Request')
+      expectErrorShape(await server.request('GET', `/api/screenings?to=${encodeURIComponent(instant)}`), 400, 'Bad Request')
+    }
+    expect((await server.request('GET', `/api/screenings?from=${encodeURIComponent('0001-01-01T00:00:00Z')}&to=${encodeURIComponent('9999-12-31T23:59:59Z')}`, { token: adminToken })).status).toBe(200)
+  })
+
   it('answers 400 to NUL and other control characters in queries and bodies, naming the field', async () => {
     for (const q of ['%00', 'a%00b', '%1B%5B31m', '%7F'])
       expectErrorShape(await server.request('GET', `/api/search?q=${q}`), 400, 'Bad Request')
