@@ -1,116 +1,188 @@
 import { z } from 'zod'
-import { IdParamSchema } from '#shared/schemas/common'
+import { IdSchema } from '#shared/schemas/common'
 import { AccountPatchSchema, LoginSchema, RegisterSchema, UnsubscribeQuerySchema, UserListQuerySchema } from '#shared/schemas/account'
 import { ScreeningCreateSchema, ScreeningListQuerySchema, ScreeningPatchSchema, SearchQuerySchema, ShowCreateSchema, ShowListQuerySchema, ShowPatchSchema, VenueCreateSchema, VenueListQuerySchema, VenuePatchSchema } from '#shared/schemas/catalog'
 import { BookingCreateSchema, BookingListQuerySchema, BookingPatchSchema } from '#shared/schemas/booking'
 import * as R from '#shared/schemas/responses'
 import { OutboxDetailResponse, OutboxItemResponse, OutboxListQuerySchema } from '#shared/schemas/outbox'
+import { TASKS } from '../domain/tasks'
+import { BROWSE_ROUTE } from './rate-limit'
 
-type Who = 'anyone' | 'user' | 'approved user' | 'admin'
+/** Who may call an operation; `anyone+admin`: anyone, and an admin's token shows more. */
+type Who = 'anyone' | 'anyone+admin' | 'user' | 'approved user' | 'admin'
 
 interface Operation {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete'
   path: string
+  /** stable camelCase name, for generated clients */
+  id: string
   summary: string
-  tag: string
+  description: string
+  tag: Tag
   who: Who
   query?: z.ZodObject
   body?: z.ZodType
   multipart?: Record<string, string>
   ok: [number, string, z.ZodType?]
+  /** the success response's media type, when not JSON */
+  okType?: string
   errors?: Record<number, string>
 }
 
+const TAGS = {
+  Accounts: 'Registration, login and logout, and your own account',
+  Users: 'The accounts an admin approves or rejects',
+  Venues: 'Places with a seat layout (rows of seats derived from capacity and seats per row)',
+  Shows: 'What is on: name, rating, tags, price, duration and poster',
+  Screenings: 'A show at a venue at a time, with its seat map',
+  Bookings: 'Your seats for a screening: book, change, cancel, export',
+  Search: 'The header search and the filters of the home page',
+  Admin: 'Sales figures, the email outbox and the scheduled tasks',
+  Operations: 'Health checks and this document',
+}
+type Tag = keyof typeof TAGS
+
 /** Every route of the HTTP contract, described by the same zod schemas the handlers use. */
 export const operations: Operation[] = [
-  { method: 'post', path: '/api/auth/register', tag: 'Accounts', summary: 'Register (an admin must approve the account)', who: 'anyone', body: RegisterSchema, ok: [201, 'The new account, waiting for approval', z.object({ user: R.UserResponse })], errors: { 400: 'Invalid input', 409: 'Username or email taken' } },
-  { method: 'post', path: '/api/auth/login', tag: 'Accounts', summary: 'Log in', who: 'anyone', body: LoginSchema, ok: [200, 'A bearer token', z.object({ token: z.string() })], errors: { 400: 'Invalid input', 401: 'Wrong username or password', 403: 'Waiting for approval', 429: 'Too many failures; see Retry-After' } },
-  { method: 'get', path: '/api/auth/session', tag: 'Accounts', summary: 'The logged-in user', who: 'user', ok: [200, 'The user', R.SessionResponse] },
-  { method: 'post', path: '/api/auth/logout', tag: 'Accounts', summary: 'Log out: the token is refused afterwards', who: 'user', ok: [200, 'Logged out', z.object({ ok: z.boolean() })] },
-  { method: 'get', path: '/api/account', tag: 'Accounts', summary: 'Your account, with the email switch', who: 'user', ok: [200, 'The account', z.object({ user: R.AccountResponse })] },
-  { method: 'patch', path: '/api/account', tag: 'Accounts', summary: 'Change your email address, email switch (reminders, nudges, reports) or password (send currentPassword with it)', who: 'user', body: AccountPatchSchema, ok: [200, 'The account', z.object({ user: R.AccountResponse })], errors: { 400: 'Invalid input, or the current password is not right (data.issues on currentPassword)', 409: 'That email address is already registered' } },
-  { method: 'get', path: '/api/unsubscribe', tag: 'Accounts', summary: 'What an unsubscribe link (signed token from a reminder or report) will do; no login', who: 'anyone', query: UnsubscribeQuerySchema, ok: [200, 'The masked address and whether it receives reminders and reports', R.UnsubscribeResponse.extend({ action: z.string() })], errors: { 400: 'The token is malformed, altered or for a deleted account' } },
-  { method: 'post', path: '/api/unsubscribe', tag: 'Accounts', summary: 'Stop reminders, nudges and reports (idempotent; accepts the RFC 8058 one-click body List-Unsubscribe=One-Click); no login', who: 'anyone', query: UnsubscribeQuerySchema, ok: [200, 'Unsubscribed', R.UnsubscribeResponse], errors: { 400: 'The token is malformed, altered or for a deleted account' } },
-  { method: 'get', path: '/api/users', tag: 'Users', summary: 'Users, newest first', who: 'admin', query: UserListQuerySchema, ok: [200, 'A page of users', R.pageOf(R.UserResponse)] },
-  { method: 'post', path: '/api/users/{id}/approve', tag: 'Users', summary: 'Approve a user', who: 'admin', ok: [200, 'The approved user', z.object({ user: R.UserResponse })], errors: { 404: 'No such user' } },
-  { method: 'delete', path: '/api/users/{id}', tag: 'Users', summary: 'Delete (reject) a user; their bookings are released', who: 'admin', ok: [204, 'Deleted'], errors: { 404: 'No such user', 409: 'You cannot delete yourself' } },
-  { method: 'get', path: '/api/venues', tag: 'Venues', summary: 'Venues by name', who: 'anyone', query: VenueListQuerySchema, ok: [200, 'A page of venues', R.pageOf(R.VenueResponse)] },
-  { method: 'post', path: '/api/venues', tag: 'Venues', summary: 'Create a venue', who: 'admin', body: VenueCreateSchema, ok: [201, 'The venue', R.VenueResponse], errors: { 400: 'Invalid input' } },
-  { method: 'get', path: '/api/venues/{id}', tag: 'Venues', summary: 'One venue', who: 'anyone', ok: [200, 'The venue', R.VenueResponse], errors: { 404: 'No such venue' } },
-  { method: 'patch', path: '/api/venues/{id}', tag: 'Venues', summary: 'Change a venue', who: 'admin', body: VenuePatchSchema, ok: [200, 'The venue', R.VenueResponse], errors: { 404: 'No such venue', 409: 'It would drop seats already sold' } },
-  { method: 'delete', path: '/api/venues/{id}', tag: 'Venues', summary: 'Delete a venue and its screenings', who: 'admin', ok: [204, 'Deleted'], errors: { 404: 'No such venue', 409: 'It has confirmed bookings' } },
-  { method: 'get', path: '/api/shows', tag: 'Shows', summary: 'Shows with upcoming screenings, filtered; `all=true` (admins) lists every show', who: 'anyone', query: ShowListQuerySchema, ok: [200, 'A page of shows', R.pageOf(R.ShowListItemResponse)] },
-  { method: 'post', path: '/api/shows', tag: 'Shows', summary: 'Create a show', who: 'admin', body: ShowCreateSchema, ok: [201, 'The show', R.ShowResponse] },
-  { method: 'get', path: '/api/shows/{id}', tag: 'Shows', summary: 'A show with its upcoming screenings', who: 'anyone', ok: [200, 'The show', R.ShowDetailResponse], errors: { 404: 'No such show' } },
-  { method: 'patch', path: '/api/shows/{id}', tag: 'Shows', summary: 'Change a show (tags replace the old ones)', who: 'admin', body: ShowPatchSchema, ok: [200, 'The show', R.ShowResponse], errors: { 404: 'No such show', 409: 'A longer duration would overlap the next screening at a venue' } },
-  { method: 'delete', path: '/api/shows/{id}', tag: 'Shows', summary: 'Delete a show and its screenings', who: 'admin', ok: [204, 'Deleted'], errors: { 404: 'No such show', 409: 'It has confirmed bookings' } },
-  { method: 'put', path: '/api/shows/{id}/poster', tag: 'Shows', summary: 'Upload a poster (JPEG, PNG or WebP, at most 5 MB)', who: 'admin', multipart: { poster: 'The image file' }, ok: [200, 'The show with its posterUrl', R.ShowResponse], errors: { 404: 'No such show', 411: 'No Content-Length', 413: 'Larger than 5 MB', 415: 'Not a JPEG, PNG or WebP image' } },
-  { method: 'get', path: '/api/screenings', tag: 'Screenings', summary: 'Screenings, soonest first: upcoming only, except for admins (everything, or from the date they give)', who: 'anyone', query: ScreeningListQuerySchema, ok: [200, 'A page of screenings', R.pageOf(R.ScreeningResponse)] },
-  { method: 'post', path: '/api/screenings', tag: 'Screenings', summary: 'Schedule a show at a venue', who: 'admin', body: ScreeningCreateSchema, ok: [201, 'The screening', R.ScreeningResponse], errors: { 400: 'Invalid input or in the past', 409: 'Overlaps another screening at the venue' } },
-  { method: 'get', path: '/api/screenings/{id}', tag: 'Screenings', summary: 'A screening with its seat map', who: 'anyone', ok: [200, 'The screening', R.ScreeningDetailResponse], errors: { 404: 'No such screening' } },
-  { method: 'patch', path: '/api/screenings/{id}', tag: 'Screenings', summary: 'Move or reprice a screening', who: 'admin', body: ScreeningPatchSchema, ok: [200, 'The screening', R.ScreeningResponse], errors: { 400: 'Invalid input, in the past or already started', 404: 'No such screening', 409: 'Overlaps another screening' } },
-  { method: 'delete', path: '/api/screenings/{id}', tag: 'Screenings', summary: 'Cancel a screening; its bookings are cancelled', who: 'admin', ok: [204, 'Cancelled'], errors: { 404: 'No such screening' } },
-  { method: 'get', path: '/api/bookings', tag: 'Bookings', summary: 'Your bookings, newest first', who: 'approved user', query: BookingListQuerySchema, ok: [200, 'A page of bookings', R.pageOf(R.BookingResponse)] },
-  { method: 'post', path: '/api/bookings', tag: 'Bookings', summary: 'Book seats: `quantity` picks the best free seats, `seats` books exactly those (1–10)', who: 'approved user', body: BookingCreateSchema, ok: [201, 'The booking', R.BookingResponse], errors: { 404: 'No such screening', 409: 'The seats cannot be had (data.seatsLeft; data.taken names seats someone else booked), or the screening has started' } },
-  { method: 'get', path: '/api/bookings/{id}', tag: 'Bookings', summary: 'One of your bookings', who: 'approved user', ok: [200, 'The booking', R.BookingResponse], errors: { 404: 'No such booking of yours' } },
-  { method: 'patch', path: '/api/bookings/{id}', tag: 'Bookings', summary: 'Change the quantity or the seats, atomically (the old seats are kept if the new ones cannot be had)', who: 'approved user', body: BookingPatchSchema, ok: [200, 'The booking', R.BookingResponse], errors: { 404: 'No such booking of yours', 409: 'The seats cannot be had, the booking is cancelled, or the screening has started' } },
-  { method: 'delete', path: '/api/bookings/{id}', tag: 'Bookings', summary: 'Cancel a booking (frees its seats once, however often it is called)', who: 'approved user', ok: [200, 'The cancelled booking', R.BookingResponse], errors: { 404: 'No such booking of yours', 409: 'The screening has started' } },
-  { method: 'get', path: '/api/bookings/export.csv', tag: 'Bookings', summary: 'Your bookings as a CSV download (formula-escaped)', who: 'approved user', ok: [200, 'text/csv attachment'] },
-  { method: 'get', path: '/api/bookings/{id}/ticket.ics', tag: 'Bookings', summary: 'A calendar event for the booking', who: 'approved user', ok: [200, 'text/calendar attachment'], errors: { 404: 'No such booking of yours' } },
-  { method: 'get', path: '/api/screenings/{id}/bookings', tag: 'Screenings', summary: 'Who booked which seats', who: 'admin', ok: [200, 'The bookings, newest first', R.pageOf(R.ScreeningBookingResponse)], errors: { 404: 'No such screening' } },
-  { method: 'get', path: '/api/admin/stats', tag: 'Admin', summary: 'Sales at a glance: tickets per day (30 days), revenue and occupancy per show, pending users', who: 'admin', ok: [200, 'The figures', R.StatsResponse] },
-  { method: 'get', path: '/api/admin/outbox', tag: 'Admin', summary: 'The email outbox, newest first: filter by status, search recipient and subject', who: 'admin', query: OutboxListQuerySchema, ok: [200, 'A page of emails', R.pageOf(OutboxItemResponse)] },
-  { method: 'get', path: '/api/admin/outbox/{id}', tag: 'Admin', summary: 'One email in full: HTML, plain text, headers and its attachments (name, type, size)', who: 'admin', ok: [200, 'The email', OutboxDetailResponse], errors: { 404: 'No such email' } },
-  { method: 'get', path: '/api/search', tag: 'Search', summary: 'Top shows and venues for the header search', who: 'anyone', query: SearchQuerySchema, ok: [200, 'Matches', R.SearchResponse] },
-  { method: 'get', path: '/api/filters', tag: 'Search', summary: 'Cities and tags to filter by', who: 'anyone', ok: [200, 'Filters', R.FiltersResponse] },
-  { method: 'get', path: '/api/admin/tasks', tag: 'Admin', summary: 'The tasks with their schedule and last run', who: 'admin', ok: [200, 'Every task', R.TaskListResponse] },
-  { method: 'post', path: '/api/admin/tasks/{name}', tag: 'Admin', summary: 'Run a task now (reminders:daily, reports:monthly, mail:flush, db:seed); it acts whatever the schedule or NUXT_SCHEDULER say, and the run is recorded', who: 'admin', ok: [200, 'What the task returned', z.object({ result: z.unknown() })], errors: { 404: 'No such task' } },
-  { method: 'get', path: '/api/health', tag: 'Operations', summary: 'Whether the database answers', who: 'anyone', ok: [200, 'Healthy', z.object({ status: z.literal('ok') })], errors: { 503: 'The database does not answer' } },
-  { method: 'get', path: '/api/openapi.json', tag: 'Operations', summary: 'This document', who: 'anyone', ok: [200, 'OpenAPI 3.1'] },
+  { method: 'post', path: '/api/auth/register', id: 'register', tag: 'Accounts', summary: 'Register (an admin must approve the account)', description: 'Creates an account waiting for approval and emails the address that it was received. It cannot log in or book until an admin approves it.', who: 'anyone', body: RegisterSchema, ok: [201, 'The new account, waiting for approval', z.object({ user: R.UserResponse })], errors: { 409: 'Username or email taken', 429: 'Too many registrations from your address' } },
+  { method: 'post', path: '/api/auth/login', id: 'login', tag: 'Accounts', summary: 'Log in', description: 'Answers a bearer token for the other operations. Five failed attempts for a username from one address in fifteen minutes answer 429 until the time in Retry-After has passed.', who: 'anyone', body: LoginSchema, ok: [200, 'A bearer token', z.object({ token: z.string() })], errors: { 401: 'Wrong username or password', 403: 'Waiting for approval', 429: 'Too many failures for this username, or too many attempts from your address' } },
+  { method: 'get', path: '/api/auth/session', id: 'getSession', tag: 'Accounts', summary: 'The logged-in user', description: 'The user the token belongs to, checked against the database on every call (approval, deletion and logout take effect at once).', who: 'user', ok: [200, 'The user', R.SessionResponse] },
+  { method: 'post', path: '/api/auth/logout', id: 'logout', tag: 'Accounts', summary: 'Log out: the token is refused afterwards', description: 'Revokes the token the request is made with; other sessions stay.', who: 'user', ok: [200, 'Logged out', z.object({ ok: z.boolean() })] },
+  { method: 'get', path: '/api/account', id: 'getAccount', tag: 'Accounts', summary: 'Your account, with the email switch', description: 'Your account as the account page shows it, with whether you receive reminders, nudges and monthly reports.', who: 'user', ok: [200, 'The account', z.object({ user: R.AccountResponse })] },
+  { method: 'patch', path: '/api/account', id: 'updateAccount', tag: 'Accounts', summary: 'Change your email address, email switch or password', description: 'A new password needs `currentPassword` with it, and ends every other session at once: the answer then carries a fresh `token` for this session, to use from now on.', who: 'user', body: AccountPatchSchema, ok: [200, 'The account (and a fresh token when the password changed)', R.AccountPatchResponse], errors: { 400: 'Invalid input, or the current password is not right (data.issues on currentPassword)', 409: 'That email address is already registered' } },
+  { method: 'get', path: '/api/unsubscribe', id: 'getUnsubscribe', tag: 'Accounts', summary: 'What an unsubscribe link will do', description: 'For the page an unsubscribe link opens: the masked address of the signed token (from a reminder or report) and whether it receives reminders and reports. No login: the token is the authorisation.', who: 'anyone', query: UnsubscribeQuerySchema, ok: [200, 'The masked address and whether it receives reminders and reports', R.UnsubscribeResponse.extend({ action: z.string() })], errors: { 400: 'The token is malformed, altered or for a deleted account' } },
+  { method: 'post', path: '/api/unsubscribe', id: 'unsubscribe', tag: 'Accounts', summary: 'Stop reminders, nudges and reports', description: 'Idempotent. Accepts the RFC 8058 one-click body `List-Unsubscribe=One-Click` (the body is not read). No login: the signed token is the authorisation.', who: 'anyone', query: UnsubscribeQuerySchema, ok: [200, 'Unsubscribed', R.UnsubscribeResponse], errors: { 400: 'The token is malformed, altered or for a deleted account' } },
+  { method: 'get', path: '/api/users', id: 'listUsers', tag: 'Users', summary: 'Users, newest first', description: 'Every account, or those waiting for approval (`status=pending`) or approved.', who: 'admin', query: UserListQuerySchema, ok: [200, 'A page of users', R.pageOf(R.UserResponse)] },
+  { method: 'post', path: '/api/users/{id}/approve', id: 'approveUser', tag: 'Users', summary: 'Approve a user', description: 'The user may log in and book from now on, and is emailed so.', who: 'admin', ok: [200, 'The approved user', z.object({ user: R.UserResponse })], errors: { 404: 'No such user' } },
+  { method: 'delete', path: '/api/users/{id}', id: 'deleteUser', tag: 'Users', summary: 'Delete (reject) a user', description: 'Deletes the account; its bookings are released and its sessions end.', who: 'admin', ok: [204, 'Deleted'], errors: { 404: 'No such user', 409: 'You cannot delete yourself' } },
+  { method: 'get', path: '/api/venues', id: 'listVenues', tag: 'Venues', summary: 'Venues by name', description: 'Venues in alphabetical order, by name (`q`) and city (`city`).', who: 'anyone', query: VenueListQuerySchema, ok: [200, 'A page of venues', R.pageOf(R.VenueResponse)] },
+  { method: 'post', path: '/api/venues', id: 'createVenue', tag: 'Venues', summary: 'Create a venue', description: 'The seat layout follows from capacity and seats per row (rows A, B, … AA, AB, …); the timezone defaults to the server\'s.', who: 'admin', body: VenueCreateSchema, ok: [201, 'The venue', R.VenueResponse] },
+  { method: 'get', path: '/api/venues/{id}', id: 'getVenue', tag: 'Venues', summary: 'One venue', description: 'A venue with its seat layout.', who: 'anyone', ok: [200, 'The venue', R.VenueResponse], errors: { 404: 'No such venue' } },
+  { method: 'patch', path: '/api/venues/{id}', id: 'updateVenue', tag: 'Venues', summary: 'Change a venue', description: 'Changes only the fields sent. A smaller layout may not drop seats already sold for an upcoming screening.', who: 'admin', body: VenuePatchSchema, ok: [200, 'The venue', R.VenueResponse], errors: { 404: 'No such venue', 409: 'It would drop seats already sold' } },
+  { method: 'delete', path: '/api/venues/{id}', id: 'deleteVenue', tag: 'Venues', summary: 'Delete a venue and its screenings', description: 'Refused while any of its screenings has confirmed bookings.', who: 'admin', ok: [204, 'Deleted'], errors: { 404: 'No such venue', 409: 'It has confirmed bookings' } },
+  { method: 'get', path: '/api/shows', id: 'listShows', tag: 'Shows', summary: 'Shows with upcoming screenings, filtered', description: 'Shows with an upcoming screening, soonest first, by text, tag, city, date (in the venue\'s timezone) and minimum rating. `all=true` lists every show, also those with nothing scheduled, and needs an admin\'s token.', who: 'anyone+admin', query: ShowListQuerySchema, ok: [200, 'A page of shows', R.pageOf(R.ShowListItemResponse)], errors: { 401: '`all=true` without a valid bearer token', 403: '`all=true` from someone who is not an admin' } },
+  { method: 'post', path: '/api/shows', id: 'createShow', tag: 'Shows', summary: 'Create a show', description: 'A show is listed once it has an upcoming screening; its poster is uploaded separately.', who: 'admin', body: ShowCreateSchema, ok: [201, 'The show', R.ShowResponse] },
+  { method: 'get', path: '/api/shows/{id}', id: 'getShow', tag: 'Shows', summary: 'A show with its upcoming screenings', description: 'The show and each upcoming screening with its venue and the seats left.', who: 'anyone', ok: [200, 'The show', R.ShowDetailResponse], errors: { 404: 'No such show' } },
+  { method: 'patch', path: '/api/shows/{id}', id: 'updateShow', tag: 'Shows', summary: 'Change a show', description: 'Changes only the fields sent; tags sent replace the old ones.', who: 'admin', body: ShowPatchSchema, ok: [200, 'The show', R.ShowResponse], errors: { 404: 'No such show', 409: 'A longer duration would overlap the next screening at a venue' } },
+  { method: 'delete', path: '/api/shows/{id}', id: 'deleteShow', tag: 'Shows', summary: 'Delete a show and its screenings', description: 'Refused while any of its screenings has confirmed bookings; its poster files go too.', who: 'admin', ok: [204, 'Deleted'], errors: { 404: 'No such show', 409: 'It has confirmed bookings' } },
+  { method: 'put', path: '/api/shows/{id}/poster', id: 'uploadShowPoster', tag: 'Shows', summary: 'Upload a poster', description: 'A JPEG, PNG or WebP image of at most 5 MB, decoded and re-encoded as WebP in two sizes; it replaces the old poster.', who: 'admin', multipart: { poster: 'The image file' }, ok: [200, 'The show with its posterUrl', R.ShowResponse], errors: { 400: 'No multipart field "poster" with a file', 404: 'No such show', 411: 'No Content-Length', 413: 'Larger than 5 MB', 415: 'Not a JPEG, PNG or WebP image', 429: 'Too many poster uploads' } },
+  { method: 'get', path: '/api/screenings', id: 'listScreenings', tag: 'Screenings', summary: 'Screenings, soonest first', description: 'Upcoming screenings, by show, venue and time range. An admin\'s token also shows past ones (everything, or from the `from` given).', who: 'anyone+admin', query: ScreeningListQuerySchema, ok: [200, 'A page of screenings', R.pageOf(R.ScreeningResponse)] },
+  { method: 'post', path: '/api/screenings', id: 'createScreening', tag: 'Screenings', summary: 'Schedule a show at a venue', description: 'It must start in the future and may not overlap another screening at the venue (the show\'s duration plus 15 minutes of turnover). The price defaults to the show\'s.', who: 'admin', body: ScreeningCreateSchema, ok: [201, 'The screening', R.ScreeningResponse], errors: { 400: 'Invalid input or in the past', 404: 'No such show or venue', 409: 'Overlaps another screening at the venue' } },
+  { method: 'get', path: '/api/screenings/{id}', id: 'getScreening', tag: 'Screenings', summary: 'A screening with its seat map', description: 'Every seat of the venue\'s layout and whether it is taken, as of now (never cached).', who: 'anyone', ok: [200, 'The screening', R.ScreeningDetailResponse], errors: { 404: 'No such screening' } },
+  { method: 'patch', path: '/api/screenings/{id}', id: 'updateScreening', tag: 'Screenings', summary: 'Move or reprice a screening', description: 'A screening that has started can no longer change; a new time must be in the future and overlap nothing.', who: 'admin', body: ScreeningPatchSchema, ok: [200, 'The screening', R.ScreeningResponse], errors: { 400: 'Invalid input, in the past or already started', 404: 'No such screening', 409: 'Overlaps another screening' } },
+  { method: 'delete', path: '/api/screenings/{id}', id: 'cancelScreening', tag: 'Screenings', summary: 'Cancel a screening', description: 'Its bookings are cancelled and their owners emailed.', who: 'admin', ok: [204, 'Cancelled'], errors: { 404: 'No such screening' } },
+  { method: 'get', path: '/api/bookings', id: 'listBookings', tag: 'Bookings', summary: 'Your bookings, newest first', description: 'By status (confirmed, cancelled) and time (upcoming, past).', who: 'approved user', query: BookingListQuerySchema, ok: [200, 'A page of bookings', R.pageOf(R.BookingResponse)] },
+  { method: 'post', path: '/api/bookings', id: 'createBooking', tag: 'Bookings', summary: 'Book seats', description: '`quantity` picks the best free seats (together in one row, rows nearest the middle first); `seats` books exactly those (1–10). All or nothing: a seat is never sold twice, and the confirmation is emailed.', who: 'approved user', body: BookingCreateSchema, ok: [201, 'The booking', R.BookingResponse], errors: { 404: 'No such screening', 409: 'The seats cannot be had (data.seatsLeft; data.taken names seats someone else booked), or the screening has started' } },
+  { method: 'get', path: '/api/bookings/{id}', id: 'getBooking', tag: 'Bookings', summary: 'One of your bookings', description: 'A booking of someone else is not found.', who: 'approved user', ok: [200, 'The booking', R.BookingResponse], errors: { 404: 'No such booking of yours' } },
+  { method: 'patch', path: '/api/bookings/{id}', id: 'updateBooking', tag: 'Bookings', summary: 'Change the quantity or the seats', description: 'Atomically: the old seats are kept if the new ones cannot be had.', who: 'approved user', body: BookingPatchSchema, ok: [200, 'The booking', R.BookingResponse], errors: { 404: 'No such booking of yours', 409: 'The seats cannot be had, the booking is cancelled, or the screening has started' } },
+  { method: 'delete', path: '/api/bookings/{id}', id: 'cancelBooking', tag: 'Bookings', summary: 'Cancel a booking', description: 'Frees its seats once, however often it is called, and answers the cancelled booking.', who: 'approved user', ok: [200, 'The cancelled booking', R.BookingResponse], errors: { 404: 'No such booking of yours', 409: 'The screening has started' } },
+  { method: 'get', path: '/api/bookings/export.csv', id: 'exportBookings', tag: 'Bookings', summary: 'Your bookings as a CSV download', description: 'Every booking of yours, one row each; cells that a spreadsheet would read as a formula are escaped.', who: 'approved user', ok: [200, 'A CSV attachment', z.string()], okType: 'text/csv' },
+  { method: 'get', path: '/api/bookings/{id}/ticket.ics', id: 'getBookingCalendarEvent', tag: 'Bookings', summary: 'A calendar event for the booking', description: 'An iCalendar file with the screening\'s time, venue and seats.', who: 'approved user', ok: [200, 'An iCalendar attachment', z.string()], okType: 'text/calendar', errors: { 404: 'No such booking of yours' } },
+  { method: 'get', path: '/api/screenings/{id}/bookings', id: 'listScreeningBookings', tag: 'Screenings', summary: 'Who booked which seats', description: 'Every booking of the screening, confirmed or cancelled, with its owner.', who: 'admin', ok: [200, 'The bookings, newest first', R.pageOf(R.ScreeningBookingResponse)], errors: { 404: 'No such screening' } },
+  { method: 'get', path: '/api/admin/stats', id: 'getStats', tag: 'Admin', summary: 'Sales at a glance', description: 'Tickets and revenue per day (30 days), revenue and occupancy per show, and the users waiting for approval.', who: 'admin', ok: [200, 'The figures', R.StatsResponse] },
+  { method: 'get', path: '/api/admin/outbox', id: 'listOutbox', tag: 'Admin', summary: 'The email outbox, newest first', description: 'Every email TicketShow wrote, by status, with a search in recipient and subject.', who: 'admin', query: OutboxListQuerySchema, ok: [200, 'A page of emails', R.pageOf(OutboxItemResponse)] },
+  { method: 'get', path: '/api/admin/outbox/{id}', id: 'getOutboxEmail', tag: 'Admin', summary: 'One email in full', description: 'Its HTML, plain text, headers and attachments (name, type, size).', who: 'admin', ok: [200, 'The email', OutboxDetailResponse], errors: { 404: 'No such email' } },
+  { method: 'get', path: '/api/search', id: 'search', tag: 'Search', summary: 'Top shows and venues for the header search', description: 'A few shows with upcoming screenings and a few venues matching the text.', who: 'anyone', query: SearchQuerySchema, ok: [200, 'Matches', R.SearchResponse] },
+  { method: 'get', path: '/api/filters', id: 'getFilters', tag: 'Search', summary: 'Cities and tags to filter by', description: 'The cities with venues and the tags of shows with upcoming screenings, with how many shows carry each.', who: 'anyone', ok: [200, 'Filters', R.FiltersResponse] },
+  { method: 'get', path: '/api/admin/tasks', id: 'listTasks', tag: 'Admin', summary: 'The tasks with their schedule and last run', description: 'Each scheduled task, when it acts, and its last recorded run.', who: 'admin', ok: [200, 'Every task', R.TaskListResponse] },
+  { method: 'post', path: '/api/admin/tasks/{name}', id: 'runTask', tag: 'Admin', summary: 'Run a task now', description: 'Runs reminders:daily, reports:monthly, mail:flush or db:seed at once, whatever the schedule or NUXT_SCHEDULER say; the run is recorded.', who: 'admin', ok: [200, 'What the task returned', z.object({ result: z.unknown() })], errors: { 404: 'No such task' } },
+  { method: 'get', path: '/api/health', id: 'getHealth', tag: 'Operations', summary: 'Whether the server can answer', description: 'For load balancers: 200 while the database answers within two seconds (`status: degraded` while Redis is unreachable, when the database answers in its place), 503 while the server is starting or the database does not answer.', who: 'anyone', ok: [200, 'Healthy', R.HealthResponse] },
+  { method: 'get', path: '/api/openapi.json', id: 'getOpenApi', tag: 'Operations', summary: 'This document', description: 'The OpenAPI 3.1 description of this API, generated from the schemas the server validates with.', who: 'anyone', ok: [200, 'OpenAPI 3.1', z.object({ openapi: z.string() }).loose()] },
 ]
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>
 const out = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>
 
+const error = (description: string, headers?: Record<string, unknown>) => ({
+  description,
+  ...(headers && { headers }),
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+})
+const retryAfter = { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } }
+
+const SECURITY: Record<Who, Array<Record<string, string[]>>> = {
+  'anyone': [],
+  // Either no token, or a bearer token (which unlocks more for an admin).
+  'anyone+admin': [{}, { bearerAuth: [] }],
+  'user': [{ bearerAuth: [] }],
+  'approved user': [{ bearerAuth: [] }],
+  'admin': [{ bearerAuth: [] }],
+}
+
+function responsesOf(op: Operation): Record<string, unknown> {
+  const [code, description, schema] = op.ok
+  const type = op.okType ?? 'application/json'
+  const responses: Record<string, unknown> = {
+    [code]: { description, ...(schema && { content: { [type]: { schema: out(schema) } } }) },
+  }
+  if (op.path === '/api/health') {
+    responses[503] = { description: 'Starting, or the database does not answer', content: { 'application/json': { schema: out(R.HealthUnavailableResponse) } } }
+    return responses
+  }
+  const errors: Record<number, string> = {}
+  if (op.body || op.query || op.path.includes('{id}')) errors[400] = 'Invalid input: data.issues lists each problem'
+  if (op.who === 'user' || op.who === 'approved user' || op.who === 'admin') errors[401] = 'No valid bearer token'
+  if (op.who === 'admin') errors[403] = 'Not an admin'
+  if (op.who === 'approved user') errors[403] = 'Not approved yet'
+  // Limits before work (middleware/body-limit.ts): every request that may carry a body.
+  if (op.method !== 'get') {
+    errors[411] = 'The body was sent without a Content-Length (chunked)'
+    errors[413] = 'The body is larger than 64 KB'
+  }
+  if (op.method === 'get' && BROWSE_ROUTE.test(op.path)) errors[429] = 'Too many catalogue reads from your address'
+  Object.assign(errors, op.errors)
+  for (const [status, text] of Object.entries(errors))
+    responses[status] = error(text, status === '429' ? retryAfter : undefined)
+  responses[503] = { $ref: '#/components/responses/Starting' }
+  return responses
+}
+
+function parametersOf(op: Operation): unknown[] {
+  const parameters: unknown[] = []
+  for (const [, name] of op.path.matchAll(/\{(\w+)\}/g)) {
+    const schema = name === 'id' ? json(IdSchema) : { type: 'string', enum: TASKS.map(t => t.name) }
+    parameters.push({ name, in: 'path', required: true, description: name === 'id' ? 'The id (1…2^31−1); another whole number is not found' : 'The task', schema })
+  }
+  for (const [name, schema] of Object.entries(op.query?.shape ?? {}))
+    parameters.push({ name, in: 'query', required: !(schema as z.ZodType).safeParse(undefined).success, schema: json(schema as z.ZodType) })
+  return parameters
+}
+
 /** The OpenAPI 3.1 document of the API. */
 export function buildOpenApi(siteUrl: string) {
   const paths: Record<string, Record<string, unknown>> = {}
   for (const op of operations) {
-    const parameters: unknown[] = []
-    for (const [name] of op.path.matchAll(/\{(\w+)\}/g)) {
-      const param = name.slice(1, -1)
-      parameters.push({ name: param, in: 'path', required: true, schema: param === 'id' ? json(IdParamSchema.shape.id) : { type: 'string' } })
-    }
-    for (const [name, schema] of Object.entries(op.query?.shape ?? {}))
-      parameters.push({ name, in: 'query', required: false, schema: json(schema as z.ZodType) })
-    const responses: Record<string, unknown> = {
-      [op.ok[0]]: { description: op.ok[1], ...(op.ok[2] && { content: { 'application/json': { schema: out(op.ok[2]) } } }) },
-    }
-    const errors: Record<number, string> = {}
-    if (op.body || op.query || op.path.includes('{id}')) errors[400] = 'Invalid input: data.issues lists each problem'
-    Object.assign(errors, op.errors)
-    if (op.who !== 'anyone') errors[401] ??= 'No valid bearer token'
-    if (op.who === 'admin' || op.who === 'approved user') errors[403] ??= op.who === 'admin' ? 'Not an admin' : 'Not approved yet'
-    for (const [code, description] of Object.entries(errors))
-      responses[code] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
+    const parameters = parametersOf(op)
     paths[op.path] ??= {}
     paths[op.path]![op.method] = {
+      operationId: op.id,
       summary: op.summary,
+      description: op.who === 'anyone' || op.who === 'anyone+admin' ? op.description : `${op.description} For: ${op.who}.`,
       tags: [op.tag],
-      ...(op.who !== 'anyone' && { security: [{ bearer: [] }], description: `For: ${op.who}.` }),
+      security: SECURITY[op.who],
       ...(parameters.length && { parameters }),
       ...(op.body && { requestBody: { required: true, content: { 'application/json': { schema: json(op.body) } } } }),
       ...(op.multipart && { requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', required: Object.keys(op.multipart), properties: Object.fromEntries(Object.entries(op.multipart).map(([k, d]) => [k, { type: 'string', format: 'binary', description: d }])) } } } } }),
-      responses,
+      responses: responsesOf(op),
     }
   }
+  const server = siteUrl.replace(/\/+$/, '')
   return {
     openapi: '3.1.0',
-    info: { title: 'TicketShow API', version: '1', description: 'JSON in and out; times are ISO 8601 UTC; money is integer minor units. Collections answer { items, total, page, pageSize }.' },
-    servers: [{ url: siteUrl }],
+    info: {
+      title: 'TicketShow API',
+      version: '1',
+      description: 'JSON in and out; times are ISO 8601 UTC; money is integer minor units. Collections answer { items, total, page, pageSize }. Every error answers { statusCode, statusMessage, message, data? }.',
+      contact: { name: 'TicketShow', url: server },
+      license: { name: 'Proprietary: all rights reserved', identifier: 'LicenseRef-TicketShow-Proprietary' },
+    },
+    servers: [{ url: server, description: 'This deployment (NUXT_PUBLIC_SITE_URL)' }],
+    tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The token from POST /api/auth/login, as `Authorization: Bearer <token>`' } },
       schemas: { Error: out(R.ErrorResponse) },
+      headers: { RetryAfter: { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 1 } } },
+      responses: { Starting: error('TicketShow is starting (migrating its database); try again after Retry-After seconds', retryAfter) },
     },
     paths,
   }

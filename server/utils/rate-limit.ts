@@ -37,6 +37,9 @@ export const RATE_LIMITS = {
   poster: { points: 30, duration: 10 * 60, scaled: true, message: s => `Too many poster uploads; try again in ${minutes(s)}` },
 } satisfies Record<string, Limit>
 
+/** The catalogue reads counted against the `browse` limit (GET only; middleware/rate-limit.ts). */
+export const BROWSE_ROUTE = /^\/api\/(?:search|shows|venues|screenings|filters)(?:[/?]|$)/
+
 export type RateLimitName = keyof typeof RATE_LIMITS
 
 export type RateLimitStore

@@ -72,7 +72,12 @@ export const ShowListQuerySchema = PageQuerySchema.extend({
 })
 export type ShowListQuery = z.infer<typeof ShowListQuerySchema>
 
+// Years 1 to 9999 in UTC: PostgreSQL has no year 0, and an instant past 9999 (in UTC, say
+// 9999-12-31T23:00-05:00) is written +010000-… by toISOString, which it cannot read.
+const FIRST_INSTANT = Date.parse('0001-01-01T00:00:00Z')
+const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z')
 const instant = z.iso.datetime({ offset: true, message: 'Use an ISO 8601 date and time, e.g. 2026-11-29T18:30:00Z' })
+  .refine(s => Date.parse(s) >= FIRST_INSTANT && Date.parse(s) <= LAST_INSTANT, 'Use a date and time between the years 1 and 9999 (UTC)')
 
 export const ScreeningCreateSchema = z.object({
   showId: IdSchema,

@@ -23,8 +23,10 @@ export const PageQuerySchema = z.object({
  * server answers as not found (see getValidParams).
  */
 export const IdParamSchema = z.object({
-  // Not .int(): that also refuses whole numbers beyond 2^53, which are simply not found.
-  id: z.coerce.number().refine(Number.isInteger, 'Use a whole number'),
+  // Decimal digits only, as ids are written: Number() would also read `0x7`, `7e0`, `7.0`,
+  // `+7`, `07` and ` 7` as 7, so a malformed id could act on a real row. A whole number of
+  // any size passes (beyond 2^31−1, or 2^53, it is simply not found).
+  id: z.string().regex(/^-?(?:0|[1-9]\d*)$/, 'Use a whole number').transform(Number),
 })
 
 /** True for a whole number that can be an id. */

@@ -26,9 +26,12 @@ export const ScreeningResponse = z.object({
 export const ScreeningDetailResponse = ScreeningResponse.extend({ seats: z.array(z.object({ label: z.string(), taken: z.boolean() })) })
 export const SearchResponse = z.object({ shows: z.array(ShowListItemResponse), venues: z.array(VenueResponse) })
 export const FiltersResponse = z.object({ cities: z.array(z.string()), tags: z.array(z.object({ tag: z.string(), count: z.number().int() })) })
+const cacheState = z.enum(['memory', 'ok', 'degraded']).describe('memory: no Redis configured; ok: Redis connected; degraded: Redis unreachable (answers come from the database)')
+export const HealthResponse = z.object({ status: z.enum(['ok', 'degraded']), database: z.literal('ok'), cache: cacheState })
+export const HealthUnavailableResponse = z.object({ status: z.enum(['starting', 'unavailable']), database: z.enum(['starting', 'unavailable']), cache: cacheState })
 export const ErrorResponse = z.object({
   statusCode: z.number().int(), statusMessage: z.string(), message: z.string(),
-  data: z.record(z.string(), z.unknown()).optional().describe('Validation failures: { issues: [{ code, path, message }] }; 409 on seats: { seatsLeft }'),
+  data: z.record(z.string(), z.unknown()).optional().describe('Validation failures: { issues: [{ code, path, message }] }; 409 on seats: { seatsLeft }; 429: { retryAfter }'),
 })
 
 export function pageOf<T extends z.ZodType>(item: T) {
@@ -55,6 +58,10 @@ export const StatsResponse = z.object({
 })
 
 export const AccountResponse = UserResponse.extend({ emailOptIn: z.boolean().describe('Receives reminders, nudges and monthly reports') })
+export const AccountPatchResponse = z.object({
+  user: AccountResponse,
+  token: z.string().optional().describe('Only when the password changed: a fresh bearer token for this session (every other session has ended); use it from now on'),
+})
 export const UnsubscribeResponse = z.object({ email: z.string().describe('The address, masked'), emailOptIn: z.boolean() })
 const TaskRunResponse = z.object({ startedAt: instant, finishedAt: instant.nullable(), result: z.unknown(), error: z.string().nullable() })
 export const TaskResponse = z.object({

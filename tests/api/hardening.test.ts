@@ -69,6 +69,25 @@ describe('request bodies', () => {
     expect(res.status).toBe(411)
   })
 
+  it('refuses a body nested 30,000 deep with 400, in a field or whole', async () => {
+    const deep = `${'['.repeat(30_000)}${']'.repeat(30_000)}`
+    const headers = { 'content-type': 'application/json' }
+    expectErrorShape(await server.request('POST', '/api/auth/login', { body: deep, headers }), 400, 'Bad Request')
+    expectErrorShape(await server.request('POST', '/api/auth/login', { body: `{"username":${deep},"password":"whatever-password"}`, headers }), 400, 'Bad Request')
+    expectErrorShape(await server.request('POST', '/api/venues', { token: adminToken, body: `{"name":${'{"a":'.repeat(8000)}1${'}'.repeat(8000)}}`, headers }), 400, 'Bad Request')
+  })
+
+  it.each(['application/json', 'application/json; charset=utf-8', 'application/vnd.api+json'])('reads a body sent as %s like any other JSON type: prototype keys and broken JSON are refused', async (type) => {
+    const headers = { 'content-type': type }
+    const name = unique('Proto ')
+    for (const body of [`{"name":"${name}","place":"P","capacity":10,"__proto__":{"x":1}}`, `{"name":"${name}","place":"P","capacity":10,"constructor":{"prototype":{"x":1}}}`, '{"name":', '{"name":"x"}garbage']) {
+      const res = await server.request('POST', '/api/venues', { token: adminToken, body, headers })
+      expectErrorShape(res, 400, 'Bad Request')
+      expect(res.body.message, body).toBe('The request body is not valid JSON')
+    }
+    expect((await server.request('GET', `/api/venues?q=${encodeURIComponent(name)}`)).body.total).toBe(0)
+  })
+
   it('lets a poster upload be up to 5 MB, and no more', async () => {
     expect((await sendRaw('/api/shows/1/poster', { bytes: 6 * 1024 * 1024, type: 'multipart/form-data; boundary=x' })).status).toBe(413)
   })
@@ -81,6 +100,23 @@ describe('the same validation on both dialects', () => {
     expectErrorShape(await server.request('GET', '/api/screenings?showId=2147483648'), 400, 'Bad Request')
     expectErrorShape(await server.request('POST', '/api/bookings', { token: userToken, body: { screeningId: 2147483648, quantity: 1 } }), 400, 'Bad Request')
     expectErrorShape(await server.request('GET', '/api/shows?page=2147483648'), 400, 'Bad Request')
+  })
+
+  it('answers 400 for other spellings of a real id, which never name its row', async () => {
+    const venue = await server.request('POST', '/api/venues', { token: adminToken, body: { name: unique('Spelled '), place: 'P', capacity: 10 } })
+    const id = venue.body.id as number
+    expect((await server.request('GET', `/api/venues/${id}`)).status).toBe(200)
+    for (const spelling of [`0x${id.toString(16)}`, `${id}e0`, `${id}.0`, `+${id}`, `0${id}`, `%20${id}`, `${id}%20`, `%09${id}`, `0b${id.toString(2)}`])
+      expectErrorShape(await server.request('DELETE', `/api/venues/${spelling}`, { token: adminToken }), 400, 'Bad Request')
+    expect((await server.request('GET', `/api/venues/${id}`)).status).toBe(200)
+  })
+
+  it('answers 400 for instants PostgreSQL cannot hold: year 0, or past 9999 in UTC', async () => {
+    for (const instant of ['0000-01-01T00:00:00Z', '0001-01-01T00:00:00+14:00', '9999-12-31T23:59:59-12:00']) {
+      expectErrorShape(await server.request('GET', `/api/screenings?from=${encodeURIComponent(instant)}`, { token: adminToken }), 400, 'Bad Request')
+      expectErrorShape(await server.request('GET', `/api/screenings?to=${encodeURIComponent(instant)}`), 400, 'Bad Request')
+    }
+    expect((await server.request('GET', `/api/screenings?from=${encodeURIComponent('0001-01-01T00:00:00Z')}&to=${encodeURIComponent('9999-12-31T23:59:59Z')}`, { token: adminToken })).status).toBe(200)
   })
 
   it('answers 400 to NUL and other control characters in queries and bodies, naming the field', async () => {

@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, login, startServer } from '../helpers/server'
+import { ADMIN, createApprovedUser, login, startServer } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
 
 // /api/openapi.json must document exactly the routes that exist: the route files under
@@ -97,25 +97,77 @@ describe('GET /api/openapi.json', () => {
       const params = [...path.matchAll(/\{(\w+)\}/g)].map(m => m[1])
       for (const name of params)
         expect(op.parameters, where).toContainEqual(expect.objectContaining({ name, in: 'path', required: true }))
-      for (const code of codes.filter(c => !/^2/.test(c)))
-        expect(resolve(op.responses[code].content['application/json'].schema), `${where} ${code}`).toMatchObject({ type: 'object', properties: expect.objectContaining({ statusCode: expect.anything(), message: expect.anything() }) })
+      // Every error answers the Error body; the health check's 503 is its own answer (tested below).
+      for (const code of codes.filter(c => !/^2/.test(c) && !(path === '/api/health' && c === '503')))
+        expect(resolve(resolve(op.responses[code]).content['application/json'].schema), `${where} ${code}`).toMatchObject({ type: 'object', properties: expect.objectContaining({ statusCode: expect.anything(), message: expect.anything() }) })
     }
   })
 
+  it('names every operation (a unique camelCase operationId), tags it with a declared tag and describes it', () => {
+    const declared = new Map((doc.tags as { name: string, description: string }[]).map(t => [t.name, t.description]))
+    const ids = new Set<string>()
+    for (const [method, path, op] of operations()) {
+      const where = `${method.toUpperCase()} ${path}`
+      expect(op.operationId, where).toMatch(/^[a-z][A-Za-z0-9]*$/)
+      expect(ids.has(op.operationId), `${where}: ${op.operationId} used twice`).toBe(false)
+      ids.add(op.operationId)
+      expect(op.description, where).toEqual(expect.stringMatching(/\S/))
+      expect(op.tags, where).toHaveLength(1)
+      expect(declared.get(op.tags[0]), `${where}: tag ${op.tags[0]}`).toEqual(expect.stringMatching(/\S/))
+    }
+    expect(doc.paths['/api/bookings'].post.operationId).toBe('createBooking')
+    expect(doc.paths['/api/shows/{id}'].get.operationId).toBe('getShow')
+  })
+
   it('marks the admin routes as needing a bearer token, with 401 and 403', () => {
-    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' })
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' })
     const admin = ['POST /api/venues', 'PATCH /api/venues/{id}', 'DELETE /api/venues/{id}', 'POST /api/shows', 'PATCH /api/shows/{id}', 'DELETE /api/shows/{id}',
       'PUT /api/shows/{id}/poster', 'POST /api/screenings', 'PATCH /api/screenings/{id}', 'DELETE /api/screenings/{id}', 'POST /api/admin/tasks/{name}']
     for (const route of admin) {
       const [method, path] = route.split(' ') as [string, string]
       const op = doc.paths[path]?.[method.toLowerCase()]
       expect(op, route).toBeDefined()
-      expect(op.security, route).toEqual([{ bearer: [] }])
+      expect(op.security, route).toEqual([{ bearerAuth: [] }])
       expect(Object.keys(op.responses), route).toEqual(expect.arrayContaining(['401', '403']))
     }
-    for (const route of ['GET /api/venues', 'GET /api/shows/{id}', 'GET /api/screenings/{id}', 'GET /api/search', 'GET /api/filters']) {
+    for (const route of ['GET /api/venues', 'GET /api/shows/{id}', 'GET /api/screenings/{id}', 'GET /api/search', 'GET /api/filters', 'POST /api/auth/login', 'GET /api/health']) {
       const [method, path] = route.split(' ') as [string, string]
-      expect(doc.paths[path][method.toLowerCase()].security, route).toBeUndefined()
+      expect(doc.paths[path][method.toLowerCase()].security, route).toEqual([])
+    }
+    // A token is optional there, and shows an admin more.
+    expect(doc.paths['/api/shows'].get.security).toEqual([{}, { bearerAuth: [] }])
+    expect(doc.paths['/api/screenings'].get.security).toEqual([{}, { bearerAuth: [] }])
+    for (const [method, path, op] of operations())
+      expect(op.security, `${method.toUpperCase()} ${path}`).toBeInstanceOf(Array)
+  })
+
+  it('documents the limits: 429 with Retry-After, 413 and 411 on bodies, 503 while starting', () => {
+    for (const [method, path, op] of operations()) {
+      const where = `${method.toUpperCase()} ${path}`
+      const responses = Object.fromEntries(Object.entries(op.responses as Record<string, Doc>).map(([code, r]) => [code, resolve(r)]))
+      for (const code of ['429', '503']) {
+        if (responses[code] && path !== '/api/health') expect(responses[code].headers?.['Retry-After'], `${where} ${code}`).toBeDefined()
+      }
+      if (method !== 'get') expect(Object.keys(responses), where).toEqual(expect.arrayContaining(['411', '413']))
+      expect(responses['503'], where).toBeDefined()
+    }
+    for (const route of ['POST /api/auth/login', 'POST /api/auth/register', 'GET /api/shows', 'GET /api/shows/{id}', 'GET /api/search', 'GET /api/filters', 'PUT /api/shows/{id}/poster']) {
+      const [method, path] = route.split(' ') as [string, string]
+      expect(doc.paths[path][method.toLowerCase()].responses['429'], route).toBeDefined()
+    }
+    expect(resolve(doc.components.headers.RetryAfter).schema).toMatchObject({ type: 'integer' })
+  })
+
+  it('documents the error body as it is sent: statusCode, statusMessage, message and data', () => {
+    const error = doc.components.schemas.Error
+    expect(Object.keys(error.properties).sort()).toEqual(['data', 'message', 'statusCode', 'statusMessage'])
+    expect(error.required.sort()).toEqual(['message', 'statusCode', 'statusMessage'])
+    expect(error.additionalProperties).toBe(false)
+    for (const [method, path, op] of operations()) {
+      for (const [code, response] of Object.entries(op.responses as Record<string, Doc>)) {
+        if (/^[45]/.test(code) && !(path === '/api/health' && code === '503'))
+          expect(resolve(response).content, `${method.toUpperCase()} ${path} ${code}`).toEqual({ 'application/json': { schema: { $ref: '#/components/schemas/Error' } } })
+      }
     }
   })
 
@@ -162,6 +214,29 @@ describe('GET /api/openapi.json', () => {
       expect(Object.keys(body as object).sort(), where).toEqual(expect.arrayContaining(schema.required ?? []))
       for (const key of schema.required ?? []) expect(schema.properties[key], `${where} ${key}`).toBeDefined()
     }
+  })
+})
+
+describe('documented answers that differ by case', () => {
+  it('documents GET /api/health as { status, database, cache }', async () => {
+    const res = await server.request('GET', '/api/health')
+    const schema = doc.paths['/api/health'].get.responses['200'].content['application/json'].schema
+    expect(Object.keys(res.body).sort()).toEqual([...schema.required].sort())
+    expect(schema.properties.status.enum).toContain(res.body.status)
+    expect(schema.properties.cache.enum).toContain(res.body.cache)
+    const unavailable = doc.paths['/api/health'].get.responses['503'].content['application/json'].schema
+    expect([...unavailable.required].sort()).toEqual(['cache', 'database', 'status'])
+  })
+
+  it('documents the fresh token PATCH /api/account answers for a new password', async () => {
+    const adminToken = await login(server, ADMIN.username, ADMIN.password)
+    const user = await createApprovedUser(server, adminToken)
+    const res = await server.request('PATCH', '/api/account', { token: user.token, body: { password: 'another-horse-battery', currentPassword: user.password } })
+    expect(res.status).toBe(200)
+    const schema = doc.paths['/api/account'].patch.responses['200'].content['application/json'].schema
+    expect(Object.keys(res.body).sort()).toEqual(Object.keys(schema.properties).sort())
+    expect(schema.required).toEqual(['user'])
+    expect(schema.properties.token).toMatchObject({ type: 'string' })
   })
 })
 

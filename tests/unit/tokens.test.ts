@@ -93,8 +93,12 @@ describe('signToken and verifyToken', () => {
     expect(await verifyToken(SECRET, await forge(claims))).toBeNull()
   })
 
-  it.each(['0', '-3', '1.5', 'abc', '', '9007199254740993'])('refuses a token whose subject is %j, not a user id', async (sub) => {
+  it.each(['0', '-3', '1.5', 'abc', '', '9007199254740993', '2147483648'])('refuses a token whose subject is %j, not a user id', async (sub) => {
     expect(await verifyToken(SECRET, await forge({ ...validClaims(), sub }))).toBeNull()
+  })
+
+  it.each([-1, 1.5, 2 ** 31, 2 ** 53 - 1, '1'])('refuses a token whose session version is %j, which no user can have', async (sv) => {
+    expect(await verifyToken(SECRET, await forge({ ...validClaims(), sv }))).toBeNull()
   })
 
   it.each(['', 'garbage', 'a.b.c', 'a.b'])('refuses the non-token %j', async (token) => {

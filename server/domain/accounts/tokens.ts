@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { SignJWT, jwtVerify } from 'jose'
+import { MAX_ID, isId } from '#shared/schemas/common'
 import type { Db } from '../../db'
 import { prepared } from '../../db/prepared'
 import type { UserRow } from '../../db/schema'
@@ -49,7 +50,8 @@ export async function verifyToken(secret: string, token: string, now = new Date(
     const userId = Number(payload.sub)
     // Tokens made before session versions existed carry none: version 0.
     const sessionVersion = payload.sv ?? 0
-    if (!Number.isSafeInteger(userId) || userId <= 0 || typeof payload.jti !== 'string' || !Number.isSafeInteger(sessionVersion)) return null
+    // Claims the database columns (integer) can hold, or the lookup itself would fail.
+    if (!isId(userId) || typeof payload.jti !== 'string' || !Number.isInteger(sessionVersion) || (sessionVersion as number) < 0 || (sessionVersion as number) > MAX_ID) return null
     const claims = { userId, jti: payload.jti, sessionVersion: sessionVersion as number, expiresAt: new Date(payload.exp! * 1000) }
     if (!known) verified.set(secret, known = new Map())
     if (known.size >= VERIFIED_MAX) known.delete(known.keys().next().value!)
