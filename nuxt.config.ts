@@ -17,7 +17,7 @@ const keepServerPrefetchOnClient = defineNuxtModule({
 })
 
 export default defineNuxtConfig({
-  modules: ['@nuxt/ui', '@nuxt/eslint', '@sidebase/nuxt-auth', keepServerPrefetchOnClient],
+  modules: ['@nuxt/ui', '@nuxt/eslint', '@sidebase/nuxt-auth', '@vueuse/nuxt', keepServerPrefetchOnClient],
   devtools: { enabled: false },
 
   app: {

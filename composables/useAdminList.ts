@@ -13,15 +13,11 @@ export function useAdminList() {
   })
 
   const search = ref(q.value)
-  let timer: ReturnType<typeof setTimeout> | undefined
-  watch(search, (value) => {
-    clearTimeout(timer)
-    timer = setTimeout(() => {
-      const text = value.trim()
-      if (text === q.value) return
-      router.replace({ query: { ...route.query, q: text || undefined, page: undefined } })
-    }, 300)
-  })
+  watchDebounced(search, (value) => {
+    const text = value.trim()
+    if (text === q.value) return
+    router.replace({ query: { ...route.query, q: text || undefined, page: undefined } })
+  }, { debounce: 300 })
   watch(q, (value) => {
     if (value !== search.value.trim()) search.value = value
   })
