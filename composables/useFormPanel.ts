@@ -47,9 +47,10 @@ type Toast = { title: string, description?: string }
  * works, `success` says so in a toast (nothing when it returns nothing).
  */
 export function useFormSubmit<D, R>(
-  form: Readonly<Ref<{ setErrors: (errors: FormError[]) => void } | null | undefined>>,
   action: (data: D) => Promise<R>,
   options: {
+    /** The UForm (a template ref), for `setErrors`. */
+    form?: Readonly<Ref<{ setErrors: (errors: FormError[]) => void } | null | undefined>>
     success?: (result: R) => Toast | string | null | undefined
     /** Reads the server's error for this form: names a field the API does not, rewrites a message. */
     errors?: (error: ApiErrorInfo) => ApiErrorInfo
@@ -72,7 +73,7 @@ export function useFormSubmit<D, R>(
     }
     catch (err) {
       const error = options.errors ? options.errors(apiError(err)) : apiError(err)
-      if (error.fields.length) form.value?.setErrors(error.fields)
+      if (error.fields.length && options.form?.value) options.form.value.setErrors(error.fields)
       else if (options.failure) toast.add({ title: options.failure, description: error.message, color: 'error' })
       else problem.value = { status: error.status, message: error.message }
     }
