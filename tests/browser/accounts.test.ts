@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import type { Page } from 'playwright-core'
 import { ADMIN, createApprovedUser } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
-import { describe, expect, fillLogin, headerUsername, it, logInThroughForm, open, settled, uniqueName, visible } from '../helpers/browser-fixture'
+import { describe, expect, fillLogin, headerUsername, it, logInThroughForm, open, openAdminFromMenu, settled, uniqueName, visible } from '../helpers/browser-fixture'
 import { blankIcons, danglingLabels, lowContrastText } from './a11y'
 
 // Accounts in a real Chromium against the built production server: registering, waiting
@@ -75,10 +75,7 @@ describe('accounts in the browser', () => {
     // The admin, in a browser of their own, finds the visitor at the top of the waiting list.
     const admin = await newPage()
     await logInThroughForm(admin, ADMIN.username, ADMIN.password)
-    await admin.getByRole('button', { name: `Account menu for ${ADMIN.username}` }).click()
-    await admin.getByRole('menuitem', { name: 'Admin' }).click()
-    await admin.waitForURL('**/admin')
-    await visible(admin.getByRole('heading', { name: 'Dashboard' }))
+    await openAdminFromMenu(admin)
     await admin.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Users' }).click()
     await admin.waitForURL('**/admin/users')
     await visible(admin.getByRole('heading', { name: 'Users' }))

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import sharp from 'sharp'
 import type { Locator, Page } from 'playwright-core'
 import { ADMIN } from '../helpers/server'
-import { describe, expect, it, logInThroughForm, open, settled, test, visible } from '../helpers/browser-fixture'
+import { describe, expect, it, logInThroughForm, open, openAdminFromMenu, settled, test, visible } from '../helpers/browser-fixture'
 
 // The catalogue in a real Chromium against the built production server: the admin publishes
 // a venue, a show with a poster and two screenings through the admin pages; a visitor, in a
@@ -103,10 +103,7 @@ describe('the catalogue in the browser', () => {
   it('the admin adds a venue, a show with a poster and two screenings of it through the admin pages', async ({ newPage }) => {
     const admin = await newPage()
     await logInThroughForm(admin, ADMIN.username, ADMIN.password)
-    await admin.getByRole('button', { name: `Account menu for ${ADMIN.username}` }).click()
-    await admin.getByRole('menuitem', { name: 'Admin' }).click()
-    await admin.waitForURL('**/admin')
-    await visible(admin.getByRole('heading', { name: 'Dashboard' }))
+    await openAdminFromMenu(admin)
 
     // --- the venue ----------------------------------------------------------------------
     await adminSection(admin, 'Venues')

@@ -1,6 +1,6 @@
 import { test as base, expect } from 'vitest'
 import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
-import { headerUsername, launchBrowser, open } from './browser'
+import { headerUsername, launchBrowser, open, visible } from './browser'
 import { ADMIN, login, startServer } from './server'
 
 export { headerUsername, open, settled, visible } from './browser'
@@ -70,4 +70,12 @@ export async function logInThroughForm(page: Page, username: string, password: s
   await fillLogin(page, username, password)
   await page.getByRole('button', { name: 'Log in' }).click()
   await expect.poll(() => headerUsername(page).textContent(), { timeout: 10_000 }).toBe(username)
+}
+
+/** Opens the admin dashboard through the header's account menu, as a logged-in admin would. */
+export async function openAdminFromMenu(page: Page): Promise<void> {
+  await page.getByRole('button', { name: `Account menu for ${ADMIN.username}` }).click()
+  await page.getByRole('menuitem', { name: 'Admin' }).click()
+  await page.waitForURL('**/admin')
+  await visible(page.getByRole('heading', { name: 'Dashboard' }))
 }
