@@ -1,4 +1,11 @@
-import type { FormError, FormSubmitEvent } from '@nuxt/ui'
+import type { FormError, FormInputEvents, FormSubmitEvent } from '@nuxt/ui'
+
+/**
+ * When the admin forms check a field as it is edited: on input and change, not on blur. A
+ * message appearing as focus leaves a field shifts the layout under the pointer, and the
+ * click on the submit button would miss.
+ */
+export const formValidateOn: FormInputEvents[] = ['input', 'change']
 
 /**
  * Which record a slide-over form is open for: `open(value)` shows it (remounted, so it
