@@ -18,7 +18,7 @@ const keepServerPrefetchOnClient = defineNuxtModule({
 })
 
 export default defineNuxtConfig({
-  modules: ['@nuxt/ui', '@nuxt/eslint', '@sidebase/nuxt-auth', 'nuxt-security', keepServerPrefetchOnClient],
+  modules: ['@nuxt/ui', '@nuxt/eslint', '@sidebase/nuxt-auth', '@vueuse/nuxt', 'nuxt-security', keepServerPrefetchOnClient],
   devtools: { enabled: false },
 
   app: {

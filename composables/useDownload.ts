@@ -1,17 +1,19 @@
 /**
  * Downloads an authenticated file (CSV, calendar): the API takes the bearer token only,
- * so the browser cannot just follow a link; fetch it, then hand the blob to the browser.
+ * so the browser cannot just follow a link; fetch it through `$api`, then hand the blob to
+ * the browser.
  */
 export function useDownload() {
-  const { token } = useAuth()
+  const { $api } = useNuxtApp()
   return async function download(url: string, fallbackName: string): Promise<void> {
-    const res = await fetch(url, { headers: token.value ? { Authorization: token.value } : {} })
+    // Read as a blob whatever the status: a refusal is the API's JSON error, read from it.
+    const res = await $api.raw<Blob>(url, { responseType: 'blob', ignoreResponseError: true })
     if (!res.ok) {
-      const body = await res.json().catch(() => ({}))
+      const body = await res._data?.text().then(text => JSON.parse(text)).catch(() => ({})) ?? {}
       throw Object.assign(new Error(body.message || `Download failed (${res.status})`), { statusCode: res.status, data: body })
     }
     const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName
-    const href = URL.createObjectURL(await res.blob())
+    const href = URL.createObjectURL(res._data!)
     const a = Object.assign(document.createElement('a'), { href, download: name })
     document.body.append(a)
     a.click()

@@ -117,3 +117,13 @@ export function formatDuration(minutes: number): string {
   const m = minutes % 60
   return h ? (m ? `${h} h ${m} min` : `${h} h`) : `${m} min`
 }
+
+/** Today's calendar date (YYYY-MM-DD) in the timezone this code runs in: in a browser, the visitor's. */
+export function localToday(now: Date = new Date()): string {
+  return dateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
+}
+
+/** A timezone's offset from UTC at an instant, as "GMT+05:30" (undefined if the runtime cannot say). */
+export function zoneOffset(timeZone: string, at: Date = new Date()): string | undefined {
+  return dateTimeFormat('en-GB', { timeZone, timeZoneName: 'longOffset' }).formatToParts(at).find(p => p.type === 'timeZoneName')?.value
+}

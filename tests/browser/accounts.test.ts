@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
-import { headerUsername, hydrated, launchBrowser, open, visible } from '../helpers/browser'
-import { blankIcons, danglingLabels, lowContrastText } from './a11y'
-import { ADMIN, createApprovedUser, login, startServer } from '../helpers/server'
+import type { Page } from 'playwright-core'
+import { ADMIN, createApprovedUser } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
+import { describe, expect, fillLogin, headerUsername, it, logInThroughForm, open, openAdminFromMenu, settled, uniqueName, visible } from '../helpers/browser-fixture'
+import { blankIcons, danglingLabels, lowContrastText } from './a11y'
 
 // Accounts in a real Chromium against the built production server: registering, waiting
 // for approval, the admin letting people in, logging in and out, and the admin guard.
@@ -13,45 +12,7 @@ import type { TestServer } from '../helpers/server'
 const SHOTS = '/tmp/ticketshow-shots'
 const PASSWORD = 'correct-horse-battery'
 
-let server: TestServer
-let browser: Browser
-let adminToken: string
-let contexts: BrowserContext[] = []
-/** Every URL any page asked for during the current test. */
-let requested: string[] = []
-let counter = 0
-
-/** A username nobody has taken yet on this server. */
-function uniqueName(prefix: string): string {
-  return `${prefix}${Date.now().toString(36)}${counter++}`
-}
-
-/** A fresh browser context (its own cookies) whose every request is recorded. */
-async function newContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 }, ...options })
-  context.on('request', req => requested.push(req.url()))
-  contexts.push(context)
-  return context
-}
-
-async function newPage(options?: BrowserContextOptions): Promise<Page> {
-  return (await newContext(options)).newPage()
-}
-
-async function fillLogin(page: Page, username: string, password: string): Promise<void> {
-  await page.getByLabel('Username').fill(username)
-  await page.getByLabel('Password').fill(password)
-}
-
-/** Logs in through the /login form and waits until the header greets the user. */
-async function logInThroughForm(page: Page, username: string, password: string): Promise<void> {
-  await open(page, '/login')
-  await fillLogin(page, username, password)
-  await page.getByRole('button', { name: 'Log in' }).click()
-  await expect.poll(() => headerUsername(page).textContent()).toBe(username)
-}
-
-async function registerThroughApi(username: string): Promise<number> {
+async function registerThroughApi(server: TestServer, username: string): Promise<number> {
   const res = await server.request('POST', '/api/auth/register', { body: { username, email: `${username}@example.test`, password: PASSWORD } })
   expect(res.status).toBe(201)
   return res.body.user.id
@@ -62,33 +23,11 @@ async function tableRows(page: Page): Promise<string[]> {
   return page.getByRole('table').getByRole('row').filter({ has: page.getByRole('cell') }).allInnerTexts()
 }
 
-beforeAll(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-  adminToken = await login(server, ADMIN.username, ADMIN.password)
-})
-
-afterEach(async () => {
-  const seen = requested
-  requested = []
-  await Promise.all(contexts.map(c => c.close()))
-  contexts = []
-  // Nothing is fetched from anywhere but the app itself: no web fonts, no icon API, no CDN.
-  const foreign = seen.filter(url => !url.startsWith(`${server.url}/`) && !url.startsWith('data:') && !url.startsWith('blob:'))
-  expect(foreign).toEqual([])
-  expect(seen.length).toBeGreaterThan(0)
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-})
-
 describe('accounts in the browser', () => {
-  it('a visitor registers, waits for approval, is approved by the admin and then logs in', async () => {
+  it('a visitor registers, waits for approval, is approved by the admin and then logs in', async ({ server, newPage }) => {
     // Someone registered a little earlier, so the waiting list has an order to show.
     const earlier = uniqueName('early')
-    await registerThroughApi(earlier)
+    await registerThroughApi(server, earlier)
     const visitorName = uniqueName('visitor')
 
     // The visitor registers and is told plainly that an admin has to approve the account.
@@ -136,10 +75,7 @@ describe('accounts in the browser', () => {
     // The admin, in a browser of their own, finds the visitor at the top of the waiting list.
     const admin = await newPage()
     await logInThroughForm(admin, ADMIN.username, ADMIN.password)
-    await admin.getByRole('button', { name: `Account menu for ${ADMIN.username}` }).click()
-    await admin.getByRole('menuitem', { name: 'Admin' }).click()
-    await admin.waitForURL('**/admin')
-    await visible(admin.getByRole('heading', { name: 'Dashboard' }))
+    await openAdminFromMenu(admin)
     await admin.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Users' }).click()
     await admin.waitForURL('**/admin/users')
     await visible(admin.getByRole('heading', { name: 'Users' }))
@@ -169,14 +105,14 @@ describe('accounts in the browser', () => {
     expect(await visitor.getByRole('alert').filter({ hasText: 'waiting for approval' }).count()).toBe(0)
   })
 
-  it('a logged-in member stays logged in across a reload, rendered by the server from the cookie, until they log out', async () => {
+  it('a logged-in member stays logged in across a reload, rendered by the server from the cookie, until they log out', async ({ server, adminToken, newContext, newPage }) => {
     const member = await createApprovedUser(server, adminToken, uniqueName('member'))
     const context = await newContext()
     const page = await context.newPage()
     await logInThroughForm(page, member.username, member.password)
 
     await page.reload()
-    await hydrated(page)
+    await settled(page)
     expect(await headerUsername(page).textContent()).toBe(member.username)
 
     // With scripts off, only the server can have put the name in the header.
@@ -196,14 +132,14 @@ describe('accounts in the browser', () => {
 
     // Logged out for good: a reload stays logged out, and the old token is refused.
     await page.reload()
-    await hydrated(page)
+    await settled(page)
     await visible(page.getByRole('banner').getByRole('link', { name: 'Log in' }))
     expect(await headerUsername(page).count()).toBe(0)
     const session = await server.request('GET', '/api/auth/session', { token: decodeURIComponent(token!) })
     expect(session.status).toBe(401)
   })
 
-  it('a wrong password shows the server\'s error on the form and keeps the username that was typed', async () => {
+  it('a wrong password shows the server\'s error on the form and keeps the username that was typed', async ({ server, adminToken, newPage }) => {
     const member = await createApprovedUser(server, adminToken, uniqueName('typo'))
     const page = await newPage()
     await open(page, '/login')
@@ -219,7 +155,7 @@ describe('accounts in the browser', () => {
     expect(await headerUsername(page).count()).toBe(0)
   })
 
-  it('admin pages send anonymous visitors to log in and show members a 403', async () => {
+  it('admin pages send anonymous visitors to log in and show members a 403', async ({ server, adminToken, newPage }) => {
     const anonymous = await newPage()
     await open(anonymous, '/admin')
     expect(new URL(anonymous.url()).pathname).toBe('/login')
@@ -238,7 +174,7 @@ describe('accounts in the browser', () => {
     for (const path of ['/admin', '/admin/users']) {
       const res = await page.goto(path)
       expect(res?.status()).toBe(403)
-      await hydrated(page)
+      await settled(page)
       await visible(page.getByRole('heading', { name: 'Not allowed' }))
       await visible(page.getByText('This page is for admins only.'))
       expect(await page.getByRole('heading', { name: 'Users' }).count()).toBe(0)
@@ -248,10 +184,10 @@ describe('accounts in the browser', () => {
 })
 
 describe('the look of the account pages', () => {
-  it('renders /, /login, /register and /admin/users in light and dark mode with every icon, label and AA contrast in place', async () => {
+  it('renders /, /login, /register and /admin/users in light and dark mode with every icon, label and AA contrast in place', async ({ server, newContext }) => {
     mkdirSync(SHOTS, { recursive: true })
     const waiting = uniqueName('pending')
-    await registerThroughApi(waiting)
+    await registerThroughApi(server, waiting)
     for (const colorScheme of ['light', 'dark'] as const) {
       const context = await newContext({ colorScheme })
       const page = await context.newPage()

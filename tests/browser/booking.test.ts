@@ -1,10 +1,9 @@
 import { mkdirSync, readFileSync } from 'node:fs'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core'
-import { headerUsername, hydrated, launchBrowser, open, visible } from '../helpers/browser'
-import { blankIcons, lowContrastText } from './a11y'
-import { ADMIN, createApprovedUser, login, startServer } from '../helpers/server'
+import type { Locator, Page } from 'playwright-core'
+import { ADMIN, createApprovedUser } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
+import { describe, expect, fillLogin, headerUsername, it, logInThroughForm, open, settled, uniqueName, visible } from '../helpers/browser-fixture'
+import { blankIcons, lowContrastText } from './a11y'
 
 // Booking in a real Chromium against the built production server: picking seats with the
 // keyboard, booking, the confirmation, My bookings, changing seats, cancelling, the CSV
@@ -14,25 +13,13 @@ import type { TestServer } from '../helpers/server'
 const SHOTS = '/tmp/ticketshow-shots'
 const PRICE = 25_000 // minor units: ₹250.00 a seat
 
-let server: TestServer
-let browser: Browser
-let adminToken: string
-let contexts: BrowserContext[] = []
-/** Every URL any page asked for during the current test. */
-let requested: string[] = []
-let counter = 0
-
-function uniqueName(prefix: string): string {
-  return `${prefix}${Date.now().toString(36)}${counter++}`
-}
-
 interface TestScreening { id: number, show: string, venue: string }
 
 /**
  * A screening of its own show at its own venue (so no two tests share seats), a few days
  * ahead; `seatsPerRow` seats a row, rows A, B, …
  */
-async function createScreening({ capacity = 48, seatsPerRow = 8 } = {}): Promise<TestScreening> {
+async function createScreening(server: TestServer, adminToken: string, { capacity = 48, seatsPerRow = 8 } = {}): Promise<TestScreening> {
   const venueName = uniqueName('Hall ')
   const venue = await server.request('POST', '/api/venues', { token: adminToken, body: { name: venueName, place: 'Pune', capacity, seatsPerRow, timezone: 'Asia/Kolkata' } })
   expect(venue.status).toBe(201)
@@ -44,30 +31,6 @@ async function createScreening({ capacity = 48, seatsPerRow = 8 } = {}): Promise
   const screening = await server.request('POST', '/api/screenings', { token: adminToken, body: { showId: show.body.id, venueId: venue.body.id, startsAt: startsAt.toISOString() } })
   expect(screening.status).toBe(201)
   return { id: screening.body.id, show: showName, venue: venueName }
-}
-
-/** A fresh browser context (its own cookies) whose every request is recorded. */
-async function newContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 }, acceptDownloads: true, ...options })
-  context.on('request', req => requested.push(req.url()))
-  contexts.push(context)
-  return context
-}
-
-async function newPage(options?: BrowserContextOptions): Promise<Page> {
-  return (await newContext(options)).newPage()
-}
-
-async function fillLogin(page: Page, username: string, password: string): Promise<void> {
-  await page.getByLabel('Username').fill(username)
-  await page.getByLabel('Password').fill(password)
-  await page.getByRole('button', { name: 'Log in' }).click()
-}
-
-async function logInThroughForm(page: Page, username: string, password: string): Promise<void> {
-  await open(page, '/login')
-  await fillLogin(page, username, password)
-  await expect.poll(() => headerUsername(page).textContent(), { timeout: 10_000 }).toBe(username)
 }
 
 /** A seat of the picker by its accessible name: `seat(page, 'C', 5)` is "Row C, seat 5, …". */
@@ -104,31 +67,9 @@ function bookButton(page: Page, name: 'Book' | 'Change seats' = 'Book'): Locator
   return summary(page).getByRole('button', { name })
 }
 
-beforeAll(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-  adminToken = await login(server, ADMIN.username, ADMIN.password)
-})
-
-afterEach(async () => {
-  const seen = requested
-  requested = []
-  await Promise.all(contexts.map(c => c.close()))
-  contexts = []
-  // Nothing is fetched from anywhere but the app itself: no web fonts, no icon API, no CDN.
-  const foreign = seen.filter(url => !url.startsWith(`${server.url}/`) && !url.startsWith('data:') && !url.startsWith('blob:'))
-  expect(foreign).toEqual([])
-  expect(seen.length).toBeGreaterThan(0)
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-})
-
 describe('the seat picker', () => {
-  it('is one tab stop; arrow keys, Home and End move seat by seat, taken seats are reachable but cannot be picked', async () => {
-    const screening = await createScreening({ capacity: 20, seatsPerRow: 6 }) // rows A–C of 6, D of 2
+  it('is one tab stop; arrow keys, Home and End move seat by seat, taken seats are reachable but cannot be picked', async ({ server, adminToken, newPage }) => {
+    const screening = await createScreening(server, adminToken, { capacity: 20, seatsPerRow: 6 }) // rows A–C of 6, D of 2
     const other = await createApprovedUser(server, adminToken, uniqueName('early'))
     expect((await server.request('POST', '/api/bookings', { token: other.token, body: { screeningId: screening.id, seats: ['A2'] } })).status).toBe(201)
 
@@ -194,8 +135,8 @@ describe('the seat picker', () => {
     expect(await focused(page)).toBe('Row B, seat 1, selected')
   })
 
-  it('takes at most ten seats', async () => {
-    const screening = await createScreening({ capacity: 24, seatsPerRow: 12 })
+  it('takes at most ten seats', async ({ server, adminToken, newPage }) => {
+    const screening = await createScreening(server, adminToken, { capacity: 24, seatsPerRow: 12 })
     const page = await newPage()
     await open(page, `/screenings/${screening.id}`)
     await tabIntoSeats(page)
@@ -208,8 +149,8 @@ describe('the seat picker', () => {
 })
 
 describe('booking in the browser', () => {
-  it('a member picks two seats with the keyboard, books, finds it in My bookings, changes to three seats, cancels and exports the CSV', async () => {
-    const screening = await createScreening()
+  it('a member picks two seats with the keyboard, books, finds it in My bookings, changes to three seats, cancels and exports the CSV', async ({ server, adminToken, newPage }) => {
+    const screening = await createScreening(server, adminToken)
     const member = await createApprovedUser(server, adminToken, uniqueName('member'))
     const page = await newPage()
     await logInThroughForm(page, member.username, member.password)
@@ -238,7 +179,7 @@ describe('booking in the browser', () => {
     await bookButton(page).click()
     await bookButton(page).click({ timeout: 1000 }).catch(() => { /* already gone or disabled: that is the point */ })
     await page.waitForURL(url => /^\/bookings\/\d+$/.test(url.pathname) && url.searchParams.get('new') === '1')
-    await hydrated(page)
+    await settled(page)
     expect(posts).toBe(1)
     // Back on the screening page (say, with the Back button) the booked seats are not offered again.
     await page.goBack()
@@ -261,12 +202,12 @@ describe('booking in the browser', () => {
     // My bookings lists it; "Change seats" opens the picker with its seats chosen.
     await page.getByRole('link', { name: 'My bookings' }).click()
     await page.waitForURL(url => url.pathname === '/bookings')
-    await hydrated(page)
+    await settled(page)
     const card = await visible(page.locator('div').filter({ hasText: `Ref ${reference}` }).filter({ has: page.getByRole('link', { name: `Change seats for ${screening.show}` }) }).last())
     expect(await card.innerText()).toContain('C4, C5')
     await card.getByRole('link', { name: `Change seats for ${screening.show}` }).click()
     await page.waitForURL(url => url.pathname === `/screenings/${screening.id}` && url.searchParams.get('change') === String(bookingId))
-    await hydrated(page)
+    await settled(page)
     await visible(page.getByText(`Changing booking ${reference}`))
     expect(await seatName(page, 'C', 4)).toBe('Row C, seat 4, selected')
     expect(await seatName(page, 'C', 5)).toBe('Row C, seat 5, selected')
@@ -282,14 +223,14 @@ describe('booking in the browser', () => {
     expect(await summary(page).getByTestId('summary-total').innerText()).toContain('₹750.00')
     await bookButton(page, 'Change seats').click()
     await page.waitForURL(url => url.pathname === `/bookings/${bookingId}` && !url.search)
-    await hydrated(page)
+    await settled(page)
     await expect.poll(() => page.getByTestId('booking-seats').innerText()).toBe('C4, C5, C6')
     expect(await page.getByTestId('booking-total').innerText()).toContain('₹750.00')
 
     // Cancel it from My bookings, through the confirmation dialog.
     await page.getByRole('link', { name: 'My bookings' }).click()
     await page.waitForURL(url => url.pathname === '/bookings')
-    await hydrated(page)
+    await settled(page)
     await page.getByRole('button', { name: `Cancel booking ${reference}` }).click()
     const dialog = await visible(page.getByRole('dialog', { name: 'Cancel this booking?' }))
     expect(await dialog.innerText()).toContain('C4, C5, C6')
@@ -312,8 +253,8 @@ describe('booking in the browser', () => {
     expect(line).toContain(screening.show)
   })
 
-  it('a visitor picks seats, is sent to log in, and comes back to the same seats', async () => {
-    const screening = await createScreening()
+  it('a visitor picks seats, is sent to log in, and comes back to the same seats', async ({ server, adminToken, newPage }) => {
+    const screening = await createScreening(server, adminToken)
     const member = await createApprovedUser(server, adminToken, uniqueName('visitor'))
     const page = await newPage()
     await open(page, `/screenings/${screening.id}`)
@@ -325,11 +266,12 @@ describe('booking in the browser', () => {
     await bookButton(page).click()
     await page.waitForURL(url => url.pathname === '/login')
     expect(new URL(page.url()).searchParams.get('redirect')).toBe(`/screenings/${screening.id}?seats=B3,B4`)
-    await hydrated(page)
+    await settled(page)
     await fillLogin(page, member.username, member.password)
+    await page.getByRole('button', { name: 'Log in' }).click()
 
     await page.waitForURL(url => url.pathname === `/screenings/${screening.id}`)
-    await hydrated(page)
+    await settled(page)
     await expect.poll(() => headerUsername(page).textContent(), { timeout: 10_000 }).toBe(member.username)
     expect(await seatName(page, 'B', 3)).toBe('Row B, seat 3, selected')
     expect(await seatName(page, 'B', 4)).toBe('Row B, seat 4, selected')
@@ -337,12 +279,12 @@ describe('booking in the browser', () => {
 
     await bookButton(page).click()
     await page.waitForURL(url => /^\/bookings\/\d+$/.test(url.pathname))
-    await hydrated(page)
+    await settled(page)
     expect(await page.getByTestId('booking-seats').innerText()).toBe('B3, B4')
   })
 
-  it('when someone else books a chosen seat first, the page says which, marks it taken and keeps the other', async () => {
-    const screening = await createScreening()
+  it('when someone else books a chosen seat first, the page says which, marks it taken and keeps the other', async ({ server, adminToken, newPage }) => {
+    const screening = await createScreening(server, adminToken)
     const member = await createApprovedUser(server, adminToken, uniqueName('slow'))
     const quick = await createApprovedUser(server, adminToken, uniqueName('quick'))
     const page = await newPage()
@@ -374,14 +316,14 @@ describe('booking in the browser', () => {
     // The rest of the selection still books.
     await bookButton(page).click()
     await page.waitForURL(url => /^\/bookings\/\d+$/.test(url.pathname))
-    await hydrated(page)
+    await settled(page)
     expect(await page.getByTestId('booking-seats').innerText()).toBe('D4')
   })
 })
 
 describe('the admin view of a screening\'s bookings', () => {
-  it('lists who booked which seats, with an empty state before anyone has', async () => {
-    const screening = await createScreening()
+  it('lists who booked which seats, with an empty state before anyone has', async ({ server, adminToken, newPage }) => {
+    const screening = await createScreening(server, adminToken)
     const page = await newPage()
     await logInThroughForm(page, ADMIN.username, ADMIN.password)
     await open(page, `/admin/bookings?screening=${screening.id}`)
@@ -392,7 +334,7 @@ describe('the admin view of a screening\'s bookings', () => {
     const booked = await server.request('POST', '/api/bookings', { token: member.token, body: { screeningId: screening.id, seats: ['E2', 'E3'] } })
     expect(booked.status).toBe(201)
     await page.reload()
-    await hydrated(page)
+    await settled(page)
     const row = await visible(page.getByRole('row').filter({ hasText: booked.body.reference }))
     const text = await row.innerText()
     for (const part of [member.username, `${member.username}@example.test`, 'E2, E3', '₹500.00', 'Confirmed']) expect(text).toContain(part)
@@ -406,9 +348,9 @@ describe('the admin view of a screening\'s bookings', () => {
 })
 
 describe('the look of the seat picker', () => {
-  it('renders with a selection on a desktop and a 390 px phone, in light and dark mode', async () => {
+  it('renders with a selection on a desktop and a 390 px phone, in light and dark mode', async ({ server, adminToken, newPage }) => {
     mkdirSync(SHOTS, { recursive: true })
-    const screening = await createScreening({ capacity: 180, seatsPerRow: 18 })
+    const screening = await createScreening(server, adminToken, { capacity: 180, seatsPerRow: 18 })
     const other = await createApprovedUser(server, adminToken, uniqueName('crowd'))
     expect((await server.request('POST', '/api/bookings', { token: other.token, body: { screeningId: screening.id, seats: ['E8', 'E9', 'E10', 'F9', 'F10', 'A1', 'J18'] } })).status).toBe(201)
 

@@ -2,11 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
-import { hydrated, launchBrowser, open, visible } from '../helpers/browser'
-import { ADMIN, login, startServer } from '../helpers/server'
-import type { TestServer } from '../helpers/server'
+import type { Locator, Page } from 'playwright-core'
+import { ADMIN } from '../helpers/server'
+import { describe, expect, it, logInThroughForm, open, openAdminFromMenu, settled, test, visible } from '../helpers/browser-fixture'
 
 // The catalogue in a real Chromium against the built production server: the admin publishes
 // a venue, a show with a poster and two screenings through the admin pages; a visitor, in a
@@ -16,11 +14,6 @@ import type { TestServer } from '../helpers/server'
 /** Venues made without a timezone use the server's default (nuxt.config.ts). */
 const TIMEZONE = 'Asia/Kolkata'
 
-let server: TestServer
-let browser: Browser
-let contexts: BrowserContext[] = []
-/** Every URL any page asked for during the current test. */
-let requested: string[] = []
 let tmp: string
 let posterPath: string
 
@@ -48,23 +41,6 @@ const screenings = [
 
 /** What the admin made, for the visitor's test. */
 let showId: number | undefined
-
-/** A fresh browser context (its own cookies) whose every request is recorded. */
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 } })
-  context.on('request', req => requested.push(req.url()))
-  contexts.push(context)
-  return context.newPage()
-}
-
-/** Logs in through the /login form and waits until the header greets the user. */
-async function logInThroughForm(page: Page, username: string, password: string): Promise<void> {
-  await open(page, '/login')
-  await page.getByLabel('Username').fill(username)
-  await page.getByLabel('Password').fill(password)
-  await page.getByRole('button', { name: 'Log in' }).click()
-  await expect.poll(() => page.getByRole('banner').getByTestId('header-username').textContent()).toBe(username)
-}
 
 /** Follows a link in the admin side navigation and waits for the page's heading. */
 async function adminSection(page: Page, name: string): Promise<void> {
@@ -100,7 +76,7 @@ async function fillNumber(field: Locator, value: number): Promise<void> {
   await field.press('Tab')
 }
 
-beforeAll(async () => {
+test.beforeAll(async ({ server, adminToken }) => {
   tmp = mkdtempSync(join(tmpdir(), 'ticketshow-catalog-'))
   posterPath = join(tmp, 'poster.png')
   // A real PNG: a 2:3 poster in two colours, so the server has something to re-encode.
@@ -108,12 +84,9 @@ beforeAll(async () => {
     .composite([{ input: { create: { width: 400, height: 200, channels: 3, background: '#f5c542' } }, top: 400, left: 0 }])
     .png()
     .toFile(posterPath)
-  server = await startServer()
-  browser = await launchBrowser()
 
-  const token = await login(server, ADMIN.username, ADMIN.password)
   const post = async (path: string, body: object) => {
-    const res = await server.request('POST', path, { token, body })
+    const res = await server.request('POST', path, { token: adminToken, body })
     if (res.status !== 201) throw new Error(`POST ${path}: ${res.status} ${JSON.stringify(res.body)}`)
     return res.body as { id: number }
   }
@@ -122,31 +95,15 @@ beforeAll(async () => {
   await post('/api/screenings', { showId: decoyShow.id, venueId: decoyVenue.id, startsAt: new Date(Date.now() + 4 * 86_400_000).toISOString() })
 })
 
-afterEach(async () => {
-  const seen = requested
-  requested = []
-  await Promise.all(contexts.map(c => c.close()))
-  contexts = []
-  // Nothing is fetched from anywhere but the app itself: no web fonts, no icon API, no CDN.
-  const foreign = seen.filter(url => !url.startsWith(`${server.url}/`) && !url.startsWith('data:') && !url.startsWith('blob:'))
-  expect(foreign).toEqual([])
-  expect(seen.length).toBeGreaterThan(0)
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
+test.afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true })
 })
 
 describe('the catalogue in the browser', () => {
-  it('the admin adds a venue, a show with a poster and two screenings of it through the admin pages', async () => {
+  it('the admin adds a venue, a show with a poster and two screenings of it through the admin pages', async ({ newPage }) => {
     const admin = await newPage()
     await logInThroughForm(admin, ADMIN.username, ADMIN.password)
-    await admin.getByRole('button', { name: `Account menu for ${ADMIN.username}` }).click()
-    await admin.getByRole('menuitem', { name: 'Admin' }).click()
-    await admin.waitForURL('**/admin')
-    await visible(admin.getByRole('heading', { name: 'Dashboard' }))
+    await openAdminFromMenu(admin)
 
     // --- the venue ----------------------------------------------------------------------
     await adminSection(admin, 'Venues')
@@ -232,7 +189,7 @@ describe('the catalogue in the browser', () => {
     })
   })
 
-  it('a visitor finds the show by its name and by its city, sees both showtimes and opens a screening', async () => {
+  it('a visitor finds the show by its name and by its city, sees both showtimes and opens a screening', async ({ newPage }) => {
     expect(showId, 'the admin test publishes the show first').toBeDefined()
     const visitor = await newPage()
 
@@ -306,12 +263,12 @@ describe('the catalogue in the browser', () => {
     expect(await seats.getByRole('button', { name: /^Row A, seat \d+, free$/ }).count()).toBe(10)
   })
 
-  it('a show that does not exist answers the 404 page', async () => {
+  it('a show that does not exist answers the 404 page', async ({ newPage }) => {
     const page = await newPage()
     for (const path of [`/shows/${(showId ?? 1) + 100_000}`, '/shows/not-a-number']) {
       const res = await page.goto(path)
       expect(res?.status(), path).toBe(404)
-      await hydrated(page)
+      await settled(page)
       await visible(page.getByRole('heading', { name: 'Page not found', level: 1 }))
       await visible(page.getByText('The page you asked for does not exist or was removed.'))
     }

@@ -10,15 +10,29 @@ export function launchBrowser(): Promise<Browser> {
   })
 }
 
-/** Waits until Vue has hydrated the page, so clicks and keys reach the app. */
-export async function hydrated(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window as unknown as { useNuxtApp?: () => { isHydrating: boolean } }).useNuxtApp?.().isHydrating === false)
+interface NuxtAppInPage {
+  isHydrating: boolean
+  /** In-flight useFetch/useAsyncData calls by key (Nuxt deletes or clears a key when it settles). */
+  _asyncDataPromises?: Record<string, unknown>
 }
 
-/** Opens a path and waits until it is hydrated. */
+/**
+ * Waits until Vue has hydrated the page and no useFetch/useAsyncData call is in flight: the
+ * page shows what its data says, and a click reaches a handler that stays. Acting earlier
+ * races the page (a row about to be replaced by a pending fetch, a button not yet wired up),
+ * and on a busy machine that race is lost now and then.
+ */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const app = (window as unknown as { useNuxtApp?: () => NuxtAppInPage }).useNuxtApp?.()
+    return !!app && !app.isHydrating && Object.values(app._asyncDataPromises ?? {}).every(p => p === undefined)
+  })
+}
+
+/** Opens a path and waits until it is hydrated and its data has settled. */
 export async function open(page: Page, path: string): Promise<void> {
   await page.goto(path)
-  await hydrated(page)
+  await settled(page)
 }
 
 /** Waits for the locator to be visible and returns it. */

@@ -1,28 +1,5 @@
 import type { FormError } from '@nuxt/ui'
 
-/** `$fetch` that sends the session's bearer token (the API never trusts cookies alone). */
-export function useApi() {
-  const { token } = useAuth()
-  return $fetch.create({
-    onRequest({ options }) {
-      if (!token.value) return
-      const headers = new Headers(options.headers as HeadersInit | undefined)
-      headers.set('Authorization', token.value)
-      options.headers = headers
-    },
-  })
-}
-
-/** Headers for `useFetch` calls that need the session. */
-export function useAuthHeaders() {
-  const { token } = useAuth()
-  return computed(() => {
-    const headers: Record<string, string> = {}
-    if (token.value) headers.Authorization = token.value
-    return headers
-  })
-}
-
 interface ApiErrorBody {
   statusCode?: number
   message?: string

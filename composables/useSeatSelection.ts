@@ -1,0 +1,156 @@
+import type { Booking, ScreeningDetail, Seat } from '#shared/types/api'
+import { MAX_SEATS_PER_BOOKING } from '#shared/schemas/booking'
+import { compareSeats, parseSeat } from '#shared/seats'
+
+/** Seat labels from `?seats=C5,C6`: well-formed, each once, at most ten. */
+function seatsFromQuery(value: unknown): string[] {
+  if (typeof value !== 'string') return []
+  const labels = value.split(',').map(s => s.trim().toUpperCase()).filter(s => parseSeat(s))
+  return [...new Set(labels)].slice(0, MAX_SEATS_PER_BOOKING).sort(compareSeats)
+}
+
+const listOf = (labels: string[]) => labels.length > 1 ? `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}` : labels[0] ?? ''
+
+export interface SeatNotice { color: 'warning' | 'error', title: string, description?: string }
+
+/**
+ * The seats chosen on a screening's page, and booking them (or, with `changeBooking`,
+ * changing that booking to them). The choice lives in the URL (`?seats=C4,C5`), so a
+ * visitor sent to log in comes back to it and a reload keeps it; changing a booking starts
+ * from its seats, which count as free. Chosen seats someone else takes first leave the
+ * choice with a notice that says which, and the rest stays chosen. While the tab is
+ * visible the taken seats are refreshed every 10 s, and at once when it comes back.
+ */
+export function useSeatSelection(options: {
+  screening: Ref<ScreeningDetail | undefined>
+  changeBooking: Ref<Booking | null>
+  refresh: () => Promise<unknown>
+}) {
+  const { screening, changeBooking, refresh } = options
+  const route = useRoute()
+  const router = useRouter()
+  const { $api } = useNuxtApp()
+  const toast = useToast()
+  const { status: authStatus, getSession } = useAuth()
+  const screeningId = Number(route.params.id)
+
+  const selection = ref<string[]>(seatsFromQuery(route.query.seats))
+  if (!selection.value.length && changeBooking.value) selection.value = [...changeBooking.value.seats].sort(compareSeats)
+  watch(selection, (seats) => {
+    router.replace({ query: { ...route.query, seats: seats.length ? seats.join(',') : undefined } })
+  })
+
+  /** Seats the server just told us someone else took, until the seat map is reloaded. */
+  const justTaken = ref<string[]>([])
+  /** The booking's own seats count as free while changing it. */
+  const ownSeats = computed(() => new Set(changeBooking.value?.seats ?? []))
+  const seats = computed<Seat[] | undefined>(() => screening.value?.seats.map(seat => ({
+    label: seat.label,
+    taken: !ownSeats.value.has(seat.label) && (seat.taken || justTaken.value.includes(seat.label)),
+  })))
+
+  const notice = ref<SeatNotice | null>(null)
+
+  // Chosen seats that are taken now (someone else was quicker: say so) or not in the layout
+  // (a stale link) leave the selection; the rest of it stays.
+  watch(seats, (now) => {
+    if (!now) return
+    const byLabel = new Map(now.map(s => [s.label, s]))
+    const lost = selection.value.filter(label => byLabel.get(label)?.taken)
+    const kept = selection.value.filter(label => byLabel.get(label) && !byLabel.get(label)!.taken)
+    if (kept.length === selection.value.length) return
+    selection.value = kept
+    if (!lost.length) return
+    const rest = kept.length
+      ? `Your other ${kept.length === 1 ? 'seat' : 'seats'}, ${listOf(kept)}, ${kept.length === 1 ? 'is' : 'are'} still chosen: pick ${lost.length === 1 ? 'another seat' : 'other seats'} or go ahead with ${kept.length === 1 ? 'it' : 'them'}.`
+      : 'Pick other seats on the map.'
+    notice.value = {
+      color: 'warning',
+      title: `Someone else just booked ${lost.length === 1 ? 'seat' : 'seats'} ${listOf(lost)}`,
+      description: `${lost.length === 1 ? 'It is' : 'They are'} marked taken now. ${rest}`,
+    }
+  }, { immediate: true })
+
+  const started = computed(() => screening.value ? new Date(screening.value.startsAt).getTime() <= Date.now() : false)
+  const soldOut = computed(() => (screening.value?.seatsLeft ?? 1) <= 0)
+  const unitPrice = computed(() => changeBooking.value?.unitPrice ?? screening.value?.price ?? 0)
+  const total = computed(() => unitPrice.value * selection.value.length)
+  const unchanged = computed(() => !!changeBooking.value
+    && [...changeBooking.value.seats].sort(compareSeats).join() === selection.value.join())
+  const canPick = computed(() => !!screening.value && !started.value && (!soldOut.value || !!changeBooking.value))
+
+  const pending = ref(false)
+
+  async function book() {
+    if (pending.value || !selection.value.length || !screening.value) return
+    const chosen = [...selection.value]
+    if (authStatus.value !== 'authenticated') {
+      await navigateTo({ path: '/login', query: { redirect: `/screenings/${screeningId}?seats=${chosen.join(',')}` } })
+      return
+    }
+    pending.value = true
+    notice.value = null
+    // Once the booking is made the page is on its way out: the button stays locked until it
+    // is gone, so a second press while the next page loads cannot book again.
+    let done = false
+    try {
+      if (changeBooking.value) {
+        const changed = await $api<Booking>(`/api/bookings/${changeBooking.value.id}`, { method: 'PATCH', body: { seats: chosen } })
+        done = true
+        toast.add({ title: 'Seats changed', description: `Your seats are now ${changed.seats.join(', ')}.`, color: 'success', icon: 'i-lucide-check' })
+        await navigateTo(`/bookings/${changed.id}`)
+      }
+      else {
+        const booked = await $api<Booking>('/api/bookings', { method: 'POST', body: { screeningId, seats: chosen } })
+        done = true
+        // Coming back here with Back must not offer these seats again (they are the user's now).
+        await router.replace({ query: { ...route.query, seats: undefined } })
+        await navigateTo({ path: `/bookings/${booked.id}`, query: { new: '1' } })
+      }
+    }
+    catch (err) {
+      const { status, message, data } = apiError(err)
+      if (status === 401) {
+        // The session ended (expired, or logged out elsewhere): log in again, seats kept.
+        await getSession()
+        await navigateTo({ path: '/login', query: { redirect: `/screenings/${screeningId}?seats=${chosen.join(',')}${changeBooking.value ? `&change=${changeBooking.value.id}` : ''}` } })
+        return
+      }
+      if (status === 409) {
+        const taken = Array.isArray(data?.taken) ? (data.taken as string[]) : []
+        // The seat map says so (see the watcher above); without a seat to blame, say what the server said.
+        if (taken.length) justTaken.value = [...new Set([...justTaken.value, ...taken])]
+        else notice.value = { color: 'error', title: message }
+        await refresh()
+        justTaken.value = []
+      }
+      else if (status === 403) {
+        notice.value = { color: 'warning', title: message, description: 'You can book as soon as an admin approves your account; we will email you when that happens.' }
+      }
+      else {
+        notice.value = { color: 'error', title: changeBooking.value ? 'Could not change your seats' : 'Could not book these seats', description: `${message.replace(/\.$/, '')}. Your seats are still chosen; try again.` }
+      }
+    }
+    finally {
+      if (!done) pending.value = false
+    }
+  }
+
+  // Keep the taken seats current while the page is in view: every 10 s, and at once when
+  // the tab comes back. A hidden tab does not poll.
+  function poll() {
+    if (!pending.value && canPick.value) refresh()
+  }
+  const visibility = useDocumentVisibility()
+  const { pause, resume } = useIntervalFn(poll, 10_000, { immediate: false })
+  onMounted(() => {
+    if (visibility.value === 'visible') resume()
+  })
+  watch(visibility, (now) => {
+    if (now !== 'visible') return pause()
+    poll()
+    resume()
+  })
+
+  return { selection, seats, max: MAX_SEATS_PER_BOOKING, notice, started, soldOut, unitPrice, total, unchanged, canPick, pending, book }
+}
