@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from '../zod'
 import { PageQuerySchema } from './common'
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]+$/

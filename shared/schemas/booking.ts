@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from '../zod'
 import { IdSchema, PageQuerySchema } from './common'
 
 export const MAX_SEATS_PER_BOOKING = 10

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from '../zod'
 import { IdQuerySchema, IdSchema, PageQuerySchema } from './common'
 
 const text = (max: number, label = 'This') => z.string().trim().min(1, `${label} is required`).max(max, `Use at most ${max} characters`)

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from '../zod'
 
 // Schemas that belong to no one context: ids, paging.
 

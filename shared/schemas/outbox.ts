@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from '../zod'
 import { PageQuerySchema } from './common'
 
 export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed', 'captured'] as const

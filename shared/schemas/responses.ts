@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from '../zod'
 
 // Response shapes, for the OpenAPI document (the handlers' TypeScript types live in
 // shared/types/api.ts and are checked against these in tests/api/openapi.test.ts).

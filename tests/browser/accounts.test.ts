@@ -139,6 +139,30 @@ describe('accounts in the browser', () => {
     expect(session.status).toBe(401)
   })
 
+  it('a member who changes the password stays logged in here and is logged out in every other browser', async ({ server, adminToken, newPage }) => {
+    const member = await createApprovedUser(server, adminToken, uniqueName('mover'))
+    const here = await newPage()
+    const elsewhere = await newPage()
+    await logInThroughForm(here, member.username, member.password)
+    await logInThroughForm(elsewhere, member.username, member.password)
+
+    await open(here, '/account')
+    await visible(here.getByText('Changing it logs you out on every other device and browser.'))
+    await here.getByLabel('Current password').fill(member.password)
+    await here.getByLabel('New password', { exact: true }).fill('a-brand-new-password')
+    await here.getByLabel('New password again').fill('a-brand-new-password')
+    await here.getByRole('button', { name: 'Change password' }).click()
+    await visible(here.getByText('Password changed', { exact: true }))
+
+    await here.reload()
+    await settled(here)
+    expect(await headerUsername(here).textContent()).toBe(member.username)
+    await elsewhere.reload()
+    await settled(elsewhere)
+    await visible(elsewhere.getByRole('banner').getByRole('link', { name: 'Log in' }))
+    expect(await headerUsername(elsewhere).count()).toBe(0)
+  })
+
   it('a wrong password shows the server\'s error on the form and keeps the username that was typed', async ({ server, adminToken, newPage }) => {
     const member = await createApprovedUser(server, adminToken, uniqueName('typo'))
     const page = await newPage()

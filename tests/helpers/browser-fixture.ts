@@ -8,7 +8,8 @@ export { headerUsername, open, settled, visible } from './browser'
 // What every browser test file stands on: one built server on a fresh database and one
 // Chromium per file; for each test, fresh browser contexts (their own cookies) whose every
 // request is recorded, and at the end of the test a check that nothing was fetched from
-// anywhere but the app itself (no web fonts, no icon API, no CDN).
+// anywhere but the app itself (no web fonts, no icon API, no CDN), and that the pages'
+// Content-Security-Policy blocked nothing (every page works under it).
 
 /** Viewport and downloads as the tests expect them; a test passes more (colour scheme, a phone). */
 const CONTEXT_DEFAULTS: BrowserContextOptions = { viewport: { width: 1280, height: 800 }, acceptDownloads: true }
@@ -33,15 +34,24 @@ export const test = base
   .extend('newContext', ({ browser, server }, { onCleanup }) => {
     const contexts: BrowserContext[] = []
     const requested: string[] = []
+    const blocked: string[] = []
     onCleanup(async () => {
       await Promise.all(contexts.map(c => c.close()))
       const foreign = requested.filter(url => !url.startsWith(`${server.url}/`) && !url.startsWith('data:') && !url.startsWith('blob:'))
       expect(foreign, 'requests to anywhere but the test server').toEqual([])
       expect(requested.length, 'requests recorded').toBeGreaterThan(0)
+      expect(blocked, 'what the Content-Security-Policy blocked').toEqual([])
     })
     return async (options: BrowserContextOptions = {}): Promise<BrowserContext> => {
       const context = await browser.newContext({ baseURL: server.url, ...CONTEXT_DEFAULTS, ...options })
       context.on('request', req => requested.push(req.url()))
+      // Chromium reports each violation as a console error, and as an event in the page.
+      await context.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => {
+        console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline code'}`)
+      }))
+      context.on('console', (msg) => {
+        if (msg.type() === 'error' && /Content Security Policy|CSP violation/i.test(msg.text())) blocked.push(`${msg.location().url}: ${msg.text()}`)
+      })
       contexts.push(context)
       return context
     }
