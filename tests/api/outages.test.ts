@@ -60,12 +60,16 @@ describe('SIGTERM during a booking storm', () => {
     stopped = true
     await Promise.all(loops)
 
-    const answered = [...outcomes].filter(([k]) => /^\d+$/.test(k))
-    expect([...outcomes.keys()].filter(k => !/^\d+$/.test(k) && k !== 'ECONNREFUSED'), JSON.stringify([...outcomes])).toEqual([])
-    expect(answered.map(([k]) => k).filter(k => k !== '201')).toEqual([])
+    // Every answer was a booking; every other outcome is a connection the server never
+    // took (refused once it stopped listening, or one the kernel had queued and dropped
+    // when the listener closed), never a request it took and left unanswered:
+    const failures = [...outcomes.keys()].filter(k => !/^\d+$/.test(k))
+    expect(failures.filter(k => !['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET'].includes(k)), JSON.stringify([...outcomes])).toEqual([])
+    expect([...outcomes.keys()].filter(k => /^\d+$/.test(k) && k !== '201'), JSON.stringify([...outcomes])).toEqual([])
+    // ...which the database proves: it holds exactly the bookings that were answered 201.
     const snap = await inspectDb(server)
     const counters = snap.screenings.find(s => s.id === screeningId)!
-    expect(counters.confirmedSeats).toBe(outcomes.get('201'))
+    expect(counters.confirmedSeats, JSON.stringify([...outcomes])).toBe(outcomes.get('201'))
     expect(counters.seatsSold).toBe(counters.seatRows)
     expect(lines(server, /stopped: requests answered, writes committed, database closed/)).toHaveLength(1)
   })
