@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../../server/db'
-import { createApprovedUser, useTestServer } from '../helpers/server'
+import { useTestServer } from '../helpers/server'
 import type { Reply, TestServer } from '../helpers/server'
 import { openServerDb, sellSeats, unique } from '../helpers/fixtures'
 
@@ -33,9 +33,8 @@ let adminToken: string
 let userToken: string
 let db: Db
 
-useTestServer(async (ready) => {
-  ({ server, adminToken } = ready)
-  userToken = (await createApprovedUser(server, adminToken)).token
+useTestServer((ready) => {
+  ({ server, adminToken, member: { token: userToken } } = ready)
   db = openServerDb(server)
 })
 afterAll(() => db?.destroy())

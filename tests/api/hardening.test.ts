@@ -1,6 +1,6 @@
 import { request as rawRequest } from 'node:http'
 import { describe, expect, it } from 'vitest'
-import { createApprovedUser, useTestServer } from '../helpers/server'
+import { useTestServer } from '../helpers/server'
 import type { Reply, TestServer } from '../helpers/server'
 import { unique } from '../helpers/fixtures'
 
@@ -10,10 +10,7 @@ import { unique } from '../helpers/fixtures'
 let server: TestServer
 let adminToken: string
 let userToken: string
-useTestServer(async (ready) => {
-  ({ server, adminToken } = ready)
-  userToken = (await createApprovedUser(server, adminToken)).token
-})
+useTestServer(ready => ({ server, adminToken, member: { token: userToken } } = ready))
 
 /** Every error body is exactly `{ statusCode, statusMessage, message, data? }`. */
 function expectErrorShape(res: Reply, status: number, statusMessage: string) {

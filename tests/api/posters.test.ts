@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { createApprovedUser, useTestServer } from '../helpers/server'
+import { useTestServer } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
 
 // PUT /api/shows/{id}/poster and GET /posters/{file} on the built server.
@@ -14,10 +14,7 @@ let server: TestServer
 let adminToken: string
 let userToken: string
 
-useTestServer(async (ready) => {
-  ({ server, adminToken } = ready)
-  userToken = (await createApprovedUser(server, adminToken)).token
-})
+useTestServer(ready => ({ server, adminToken, member: { token: userToken } } = ready))
 
 let seq = 0
 async function newShow(): Promise<{ id: number, name: string }> {

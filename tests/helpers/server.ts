@@ -171,15 +171,24 @@ export async function createApprovedUser(server: TestServer, adminToken: string,
   return { id, username, password, token: await login(server, username, password) }
 }
 
+export interface ReadyServer {
+  server: TestServer
+  adminToken: string
+  /** the token of an approved member, made for the file (its username and password too) */
+  member: { id: number, username: string, password: string, token: string }
+}
+
 /**
- * The test file's server: started before its tests with the admin logged in, stopped after
- * them. `onReady` receives both (and may set up more): `useTestServer(s => ({ server, adminToken } = s))`.
+ * The test file's server: started before its tests with the admin logged in and an
+ * approved member made, stopped after them. `onReady` receives them (and may set up more):
+ * `useTestServer(s => ({ server, adminToken } = s))`.
  */
-export function useTestServer(onReady: (ready: { server: TestServer, adminToken: string }) => unknown, opts: StartOptions = {}): void {
+export function useTestServer(onReady: (ready: ReadyServer) => unknown, opts: StartOptions = {}): void {
   let server: TestServer | undefined
   beforeAll(async () => {
     server = await startServer(opts)
-    await onReady({ server, adminToken: await login(server, ADMIN.username, ADMIN.password) })
+    const adminToken = await login(server, ADMIN.username, ADMIN.password)
+    await onReady({ server, adminToken, member: await createApprovedUser(server, adminToken) })
   })
   afterAll(() => server?.stop())
 }

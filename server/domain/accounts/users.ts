@@ -16,14 +16,8 @@ const LAST_SEEN_RESOLUTION_MS = 10 * 60 * 1000
 
 /** The public shape of a user: never the hash. */
 function toUser(row: UserRow): User {
-  return {
-    id: row.id,
-    username: row.username,
-    email: row.email,
-    role: row.role,
-    approved: row.approved_at !== null,
-    createdAt: row.created_at,
-  }
+  const { id, username, email, role } = row
+  return { id, username, email, role, approved: row.approved_at !== null, createdAt: row.created_at }
 }
 
 /** One's own account: the public user and the email switch. */

@@ -25,11 +25,9 @@ export type BookingJoinRow = Awaited<ReturnType<ReturnType<typeof bookingQuery>[
 export const splitSeats = (s: string) => (s ? s.split(',') : [])
 
 function toBooking(r: BookingJoinRow): Booking {
+  const { id, reference, status, quantity } = r
   return {
-    id: r.id,
-    reference: r.reference,
-    status: r.status,
-    quantity: r.quantity,
+    id, reference, status, quantity,
     seats: splitSeats(r.seats),
     unitPrice: r.unit_price,
     total: r.total,

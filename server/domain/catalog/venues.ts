@@ -13,15 +13,8 @@ import { containsText } from './text'
 
 /** The API shape of a venue. */
 function toVenue(row: VenueRow): Venue {
-  return {
-    id: row.id,
-    name: row.name,
-    place: row.place,
-    capacity: row.capacity,
-    seatsPerRow: row.seats_per_row,
-    timezone: row.timezone,
-    createdAt: row.created_at,
-  }
+  const { id, name, place, capacity, timezone } = row
+  return { id, name, place, capacity, seatsPerRow: row.seats_per_row, timezone, createdAt: row.created_at }
 }
 
 /** A sensible row length for a venue created without one: rows of about 20, never wider than the venue. */
