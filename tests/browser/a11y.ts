@@ -8,9 +8,15 @@ import type { Page } from 'playwright-core'
  * text), as "ratio «text»". Colours of any syntax (oklch, color-mix) are resolved through a
  * canvas; translucent backgrounds are composited up the ancestor chain. Disabled controls
  * are exempt, as WCAG exempts them. Active tabs are skipped: their fill is a sibling
- * indicator element that the ancestor walk cannot see.
+ * indicator element that the ancestor walk cannot see. Colours are read once every running
+ * transition and animation has finished (a button fading back in after a refusal is not its
+ * colour yet).
  */
-export function lowContrastText(page: Page): Promise<string[]> {
+export async function lowContrastText(page: Page): Promise<string[]> {
+  // Endless ones (a spinner, a skeleton's pulse) never finish: they are not waited for.
+  await page.evaluate(() => Promise.all(document.getAnimations()
+    .filter(a => Number.isFinite(Number(a.effect?.getComputedTiming().endTime ?? Infinity)))
+    .map(a => a.finished.catch(() => {}))))
   return page.evaluate(() => {
     const canvas = document.createElement('canvas')
     canvas.width = canvas.height = 1
