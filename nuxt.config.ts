@@ -17,6 +17,9 @@ const keepServerPrefetchOnClient = defineNuxtModule({
   },
 })
 
+/** The public pages are cached for everybody alike (server/utils/page-cache.ts): nuxt-auth asks who is there in the browser. */
+const PUBLIC_PAGE = { auth: { disableServerSideAuth: true } }
+
 export default defineNuxtConfig({
   modules: ['@nuxt/ui', '@nuxt/eslint', '@sidebase/nuxt-auth', '@vueuse/nuxt', 'nuxt-security', keepServerPrefetchOnClient],
   devtools: { enabled: false },
@@ -53,6 +56,8 @@ export default defineNuxtConfig({
     trustedProxies: '',
     /** scales the per-client rate limits (0 turns them off, for load tests); the login throttle per username stays */
     rateLimitFactor: 1,
+    /** serve the public pages from the cache (server/utils/page-cache.ts); false renders every request (benchmarks) */
+    pageCache: true,
     public: {
       siteUrl: 'http://localhost:3000',
       currency: 'INR',
@@ -62,6 +67,7 @@ export default defineNuxtConfig({
 
   routeRules: {
     '/api/**': { headers: { 'Cache-Control': 'no-store' } },
+    ...Object.fromEntries(['/', '/shows/**', '/venues/**', '/screenings/**'].map(path => [path, PUBLIC_PAGE])),
   },
   compatibilityDate: '2026-11-01',
 

@@ -35,7 +35,10 @@ export function useSeatSelection(options: {
   const screeningId = Number(route.params.id)
 
   const selection = ref<string[]>(seatsFromQuery(route.query.seats))
-  if (!selection.value.length && changeBooking.value) selection.value = [...changeBooking.value.seats].sort(compareSeats)
+  // Changing a booking starts from its seats, once it is known (it is fetched in the browser).
+  watch(changeBooking, (booking) => {
+    if (booking && !selection.value.length) selection.value = [...booking.seats].sort(compareSeats)
+  }, { immediate: true })
   watch(selection, (seats) => {
     router.replace({ query: { ...route.query, seats: seats.length ? seats.join(',') : undefined } })
   })
@@ -84,6 +87,8 @@ export function useSeatSelection(options: {
   async function book() {
     if (pending.value || !selection.value.length || !screening.value) return
     const chosen = [...selection.value]
+    // The page came from the cache: who this is may not be known yet.
+    if (authStatus.value === 'loading') await getSession()
     if (authStatus.value !== 'authenticated') {
       await navigateTo({ path: '/login', query: { redirect: `/screenings/${screeningId}?seats=${chosen.join(',')}` } })
       return

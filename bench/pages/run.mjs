@@ -4,11 +4,13 @@
 //
 // 1. starts the built server on a fresh SQLite data dir with the demo catalogue;
 // 2. runs autocannon against the home page, a show, a venue and a screening page (as a
-//    browser asks: Accept text/html, Accept-Encoding gzip, br), each once as cached pages
-//    are served and once forced past the cache (a query string no one else sends), then
-//    the cached GET /api/shows, then a bare h3 JSON handler in a child process;
-// 3. prints requests/s, p50 and p99 latency, the bytes of each answer and the ratio of
-//    each row's rate to the bare handler's.
+//    browser asks: Accept text/html, Accept-Encoding gzip, br), each after a second of
+//    warm-up, then the cached GET /api/shows;
+// 3. does the same for the four pages on a second server with NUXT_PAGE_CACHE=false, where
+//    every request renders the page (a forced miss);
+// 4. runs a bare h3 JSON handler in a child process, and prints requests/s, p50 and p99
+//    latency, the bytes sent for each answer and the ratio of each row's rate to the bare
+//    handler's.
 //
 // Usage: npm run build && npm run bench:pages   (DURATION=… CONNECTIONS=…)
 import { fork } from 'node:child_process'
@@ -22,42 +24,44 @@ const DURATION = Number(process.env.DURATION ?? 8)
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32)
 const HEADERS = { 'accept': 'text/html,application/xhtml+xml', 'accept-encoding': 'gzip, br' }
 
-async function load(title, url, path, { miss = false, headers = HEADERS } = {}) {
-  let n = 0
-  const requests = miss ? [{ setupRequest: req => ({ ...req, path: `${path}${path.includes('?') ? '&' : '?'}miss=${n++}` }) }] : undefined
+async function load(title, url, path, { headers = HEADERS } = {}) {
   const probe = await fetch(url + path, { headers })
-  const bytes = (await probe.arrayBuffer()).byteLength
-  const result = await autocannon({ url: url + path, connections: CONNECTIONS, duration: DURATION, headers, requests })
+  await probe.arrayBuffer()
+  await autocannon({ url: url + path, connections: CONNECTIONS, duration: 1, headers })
+  const result = await autocannon({ url: url + path, connections: CONNECTIONS, duration: DURATION, headers })
   return {
     'title': title,
     'req/s': Math.round(result.requests.average),
     'p50 ms': result.latency.p50,
     'p99 ms': result.latency.p99,
-    'bytes': bytes,
+    'bytes sent': Math.round(result.throughput.total / Math.max(1, result.requests.total)),
     'encoding': probe.headers.get('content-encoding') ?? 'none',
     'errors': result.errors + result.non2xx,
   }
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), 'ticketshow-bench-pages-'))
-try {
-  const app = await startApp(dataDir, { NUXT_SEED_DEMO: 'true' })
-  const token = (await call(app.url, 'POST', '/api/auth/login', { body: { username: 'admin', password: 'bench-admin-password' } })).token
+/** The demo catalogue's first show, one of its screenings, and that screening's venue. */
+async function pagesOf(url) {
+  const token = (await call(url, 'POST', '/api/auth/login', { body: { username: 'admin', password: 'bench-admin-password' } })).token
   for (let i = 0; i < 600; i++) {
-    const shows = await call(app.url, 'GET', '/api/shows?pageSize=1', { token })
-    if (shows.total > 0) break
+    if ((await call(url, 'GET', '/api/shows?pageSize=1', { token })).total > 0) break
     await new Promise(r => setTimeout(r, 100))
   }
-  const show = (await call(app.url, 'GET', '/api/shows?pageSize=1')).items[0]
-  const detail = await call(app.url, 'GET', `/api/shows/${show.id}`)
-  const screening = detail.screenings[0]
-  const pages = [['/', 'home'], [`/shows/${show.id}`, 'a show'], [`/venues/${screening.venue.id}`, 'a venue'], [`/screenings/${screening.id}`, 'a screening']]
+  const show = (await call(url, 'GET', '/api/shows?pageSize=1')).items[0]
+  const screening = (await call(url, 'GET', `/api/shows/${show.id}`)).screenings[0]
+  return [['/', 'home'], [`/shows/${show.id}`, 'a show'], [`/venues/${screening.venue.id}`, 'a venue'], [`/screenings/${screening.id}`, 'a screening']]
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'ticketshow-bench-pages-'))
+try {
   const rows = []
-  for (const [path, name] of pages) {
-    rows.push(await load(`${name} (${path})`, app.url, path))
-    rows.push(await load(`${name}, forced miss`, app.url, path, { miss: true }))
-  }
+  let app = await startApp(dataDir, { NUXT_SEED_DEMO: 'true' })
+  const pages = await pagesOf(app.url)
+  for (const [path, name] of pages) rows.push(await load(`${name} (${path}), cached`, app.url, path))
   rows.push(await load('GET /api/shows (cached)', app.url, '/api/shows', { headers: { 'accept': 'application/json', 'accept-encoding': 'gzip, br' } }))
+  await stopApp(app.child)
+  app = await startApp(dataDir, { NUXT_PAGE_CACHE: 'false' })
+  for (const [path, name] of pages) rows.push(await load(`${name}, forced miss (rendered)`, app.url, path))
   await stopApp(app.child)
 
   const port = await freePort()

@@ -14,8 +14,10 @@ async function generation(): Promise<string> {
   return String(await useStorage('cache').getItem<string | number>(GENERATION_KEY) ?? '0')
 }
 
-/** Call after any admin change to venues, shows or screenings. */
+/** Call after any admin change to venues, shows or screenings: the API's answers and the cached pages go. */
 export async function invalidateCatalog(): Promise<void> {
+  // The public pages (utils/page-cache.ts); then a new generation for the API's.
+  await invalidatePages()
   await useStorage('cache').setItem(GENERATION_KEY, `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`)
 }
 

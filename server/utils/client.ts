@@ -26,7 +26,10 @@ export function clientIp(event: H3Event): string {
   return proxyaddr({ connection: { remoteAddress }, headers: req.headers } as Parameters<typeof proxyaddr>[0], trusted())
 }
 
-/** True for a request the server makes to itself while rendering a page (Nitro's local fetch). */
+/**
+ * True for a request the server makes to itself (Nitro's local fetch: a page's data while it
+ * renders, the page cache's render): it has no network socket, only unenv's stand-in.
+ */
 export function isInternalRequest(event: H3Event): boolean {
-  return Boolean((event.node.req as { __unenv__?: unknown }).__unenv__)
+  return Boolean((event.node.req.socket as { __unenv__?: unknown } | null | undefined)?.__unenv__)
 }

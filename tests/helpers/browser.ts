@@ -14,18 +14,24 @@ interface NuxtAppInPage {
   isHydrating: boolean
   /** In-flight useFetch/useAsyncData calls by key (Nuxt deletes or clears a key when it settles). */
   _asyncDataPromises?: Record<string, unknown>
+  /** useState values by key; nuxt-auth's `auth:loading` is true until it knows the session. */
+  payload?: { state?: Record<string, unknown> }
 }
 
 /**
- * Waits until Vue has hydrated the page and no useFetch/useAsyncData call is in flight: the
- * page shows what its data says, and a click reaches a handler that stays. Acting earlier
+ * Waits until Vue has hydrated the page, no useFetch/useAsyncData call is in flight and the
+ * session is known (a cached public page asks for it once mounted): the page shows what its
+ * data says, and a click reaches a handler that stays. Acting earlier
  * races the page (a row about to be replaced by a pending fetch, a button not yet wired up),
  * and on a busy machine that race is lost now and then.
  */
 export async function settled(page: Page): Promise<void> {
   await page.waitForFunction(() => {
     const app = (window as unknown as { useNuxtApp?: () => NuxtAppInPage }).useNuxtApp?.()
+    // Hydrated, no data fetch in flight, and the session known (a cached public page asks
+    // for it only once it is mounted).
     return !!app && !app.isHydrating && Object.values(app._asyncDataPromises ?? {}).every(p => p === undefined)
+      && app.payload?.state?.['$sauth:loading'] !== true
   })
 }
 
