@@ -54,7 +54,8 @@ export type FormSubmission<D> = FormSubmitEvent<D> & { setErrors?: (errors: Form
  * data with `pending` set, so the button shows progress and a second press does nothing.
  * What the server refuses lands next to its field (the event's `setErrors`); a refusal no
  * field owns is `problem`, for an alert in the form, or a toast titled `failure`. Once it
- * works, `success` says so in a toast (nothing when it returns nothing).
+ * works, `success` says so in a toast and `done` takes the result (neither runs when the
+ * action returns nothing).
  */
 export function useFormSubmit<D, R>(
   action: (data: D) => Promise<R>,
@@ -63,6 +64,7 @@ export function useFormSubmit<D, R>(
     /** Reads the server's error for this form: names a field the API does not, rewrites a message. */
     errors?: (error: ApiErrorInfo) => ApiErrorInfo
     failure?: string
+    done?: (result: NonNullable<R>) => void
   } = {},
 ) {
   const toast = useToast()
@@ -77,6 +79,7 @@ export function useFormSubmit<D, R>(
       const result = await action(event.data)
       const said = options.success?.(result)
       if (said) toast.add({ ...(typeof said === 'string' ? { title: said } : said), color: 'success', icon: 'i-lucide-check' })
+      if (result) options.done?.(result)
       return result
     }
     catch (err) {
