@@ -1,11 +1,15 @@
 /**
  * Downloads an authenticated file (CSV, calendar): the API takes the bearer token only,
  * so the browser cannot just follow a link; fetch it through `$api`, then hand the blob to
- * the browser.
+ * the browser. `pending` while it downloads, for the button; a failure is a toast titled
+ * `failure`, with the server's reason.
  */
-export function useDownload() {
+export function useDownload(failure: string) {
   const { $api } = useNuxtApp()
-  return async function download(url: string, fallbackName: string): Promise<void> {
+  const toast = useToast()
+  const pending = ref(false)
+
+  async function fetchFile(url: string, fallbackName: string): Promise<void> {
     // Read as a blob whatever the status: a refusal is the API's JSON error, read from it.
     const res = await $api.raw<Blob>(url, { responseType: 'blob', ignoreResponseError: true })
     if (!res.ok) {
@@ -20,4 +24,19 @@ export function useDownload() {
     a.remove()
     setTimeout(() => URL.revokeObjectURL(href), 10_000)
   }
+
+  async function download(url: string, fallbackName: string): Promise<void> {
+    pending.value = true
+    try {
+      await fetchFile(url, fallbackName)
+    }
+    catch (err) {
+      toast.add({ title: failure, description: apiError(err).message, color: 'error' })
+    }
+    finally {
+      pending.value = false
+    }
+  }
+
+  return { pending, download }
 }

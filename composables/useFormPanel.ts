@@ -46,29 +46,32 @@ export interface SubmitProblem { status: number, message: string }
 type ApiErrorInfo = ReturnType<typeof apiError>
 type Toast = { title: string, description?: string }
 
+/** A form's submit event as `<LayoutForm>` sends it: the data, and how to mark its fields. */
+export type FormSubmission<D> = FormSubmitEvent<D> & { setErrors?: (errors: FormError[]) => void }
+
 /**
  * Sending a form: `submit` takes the form's submit event, runs `action` on its (validated)
  * data with `pending` set, so the button shows progress and a second press does nothing.
- * What the server refuses lands next to its field (`setErrors` on the UForm); a refusal no
+ * What the server refuses lands next to its field (the event's `setErrors`); a refusal no
  * field owns is `problem`, for an alert in the form, or a toast titled `failure`. Once it
- * works, `success` says so in a toast (nothing when it returns nothing).
+ * works, `success` says so in a toast and `done` takes the result (neither runs when the
+ * action returns nothing).
  */
 export function useFormSubmit<D, R>(
   action: (data: D) => Promise<R>,
   options: {
-    /** The UForm (a template ref), for `setErrors`. */
-    form?: Readonly<Ref<{ setErrors: (errors: FormError[]) => void } | null | undefined>>
     success?: (result: R) => Toast | string | null | undefined
     /** Reads the server's error for this form: names a field the API does not, rewrites a message. */
     errors?: (error: ApiErrorInfo) => ApiErrorInfo
     failure?: string
+    done?: (result: NonNullable<R>) => void
   } = {},
 ) {
   const toast = useToast()
   const pending = ref(false)
   const problem = ref<SubmitProblem | null>(null)
 
-  async function submit(event: FormSubmitEvent<D>): Promise<R | undefined> {
+  async function submit(event: FormSubmission<D>): Promise<R | undefined> {
     if (pending.value) return
     pending.value = true
     problem.value = null
@@ -76,11 +79,12 @@ export function useFormSubmit<D, R>(
       const result = await action(event.data)
       const said = options.success?.(result)
       if (said) toast.add({ ...(typeof said === 'string' ? { title: said } : said), color: 'success', icon: 'i-lucide-check' })
+      if (result) options.done?.(result)
       return result
     }
     catch (err) {
       const error = options.errors ? options.errors(apiError(err)) : apiError(err)
-      if (error.fields.length && options.form?.value) options.form.value.setErrors(error.fields)
+      if (error.fields.length && event.setErrors) event.setErrors(error.fields)
       else if (options.failure) toast.add({ title: options.failure, description: error.message, color: 'error' })
       else problem.value = { status: error.status, message: error.message }
     }
