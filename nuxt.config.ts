@@ -73,6 +73,8 @@ export default defineNuxtConfig({
 
   nitro: {
     experimental: { tasks: true },
+    // Built assets in gzip and brotli beside the originals, served as the browser accepts.
+    compressPublicAssets: { gzip: true, brotli: true },
     // Cron ticks; each task decides whether its moment has come (server/domain/tasks/).
     // NUXT_SCHEDULER=off makes the ticks no-ops at runtime on that instance.
     scheduledTasks: scheduledTasks(),

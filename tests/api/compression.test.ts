@@ -1,0 +1,56 @@
+import { get } from 'node:http'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
+import { describe, expect, it } from 'vitest'
+import { useTestServer } from '../helpers/server'
+import type { TestServer } from '../helpers/server'
+
+// The server compresses by itself (the README runs it without a proxy): the API's JSON and
+// other dynamic answers, the cached pages, and the built assets, as the browser accepts.
+
+let server: TestServer
+useTestServer(ready => ({ server } = ready))
+
+/** Bytes as sent (fetch would decompress them), with the headers. */
+function raw(path: string, acceptEncoding: string): Promise<{ status: number, headers: Record<string, string | string[] | undefined>, body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    get(server.url + path, { headers: { 'accept-encoding': acceptEncoding } }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }))
+    }).on('error', reject)
+  })
+}
+
+const decode = (r: Awaited<ReturnType<typeof raw>>) => r.headers['content-encoding'] === 'br' ? brotliDecompressSync(r.body) : r.headers['content-encoding'] === 'gzip' ? gunzipSync(r.body) : r.body
+
+describe('compression', () => {
+  it('compresses the API\'s JSON with brotli or gzip as asked, and not at all when not asked', async () => {
+    const plain = await raw('/api/openapi.json', 'identity')
+    expect(plain.headers['content-encoding']).toBeUndefined()
+    for (const encoding of ['br', 'gzip']) {
+      const r = await raw('/api/openapi.json', encoding)
+      expect(r.status).toBe(200)
+      expect(r.headers['content-encoding']).toBe(encoding)
+      expect(String(r.headers.vary).toLowerCase()).toContain('accept-encoding')
+      expect(r.body.length).toBeLessThan(plain.body.length / 3)
+      expect(JSON.parse(decode(r).toString())).toEqual(JSON.parse(plain.body.toString()))
+    }
+  })
+
+  it('leaves small answers as they are', async () => {
+    const r = await raw('/api/health', 'br, gzip')
+    expect(r.headers['content-encoding']).toBeUndefined()
+    expect(JSON.parse(r.body.toString())).toMatchObject({ status: 'ok' })
+  })
+
+  it('serves the built JavaScript and CSS compressed at build time', async () => {
+    const html = decode(await raw('/login', 'br')).toString()
+    const assets = [...html.matchAll(/(?:src|href)="(\/_nuxt\/[^"]+\.(?:js|css))"/g)].map(m => m[1]!)
+    expect(assets.length).toBeGreaterThan(0)
+    for (const asset of assets.slice(0, 5)) {
+      const r = await raw(asset, 'br, gzip')
+      expect(r.status, asset).toBe(200)
+      if (r.body.length > 1024 || r.headers['content-encoding']) expect(['br', 'gzip'], asset).toContain(r.headers['content-encoding'])
+    }
+  })
+})
