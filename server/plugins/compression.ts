@@ -12,7 +12,9 @@ const MIN_BYTES = 1024
 
 export default defineNitroPlugin((nitroApp) => {
   nitroApp.hooks.hook('beforeResponse', (event, response) => {
-    if (event.node.res.headersSent || getResponseHeader(event, 'content-encoding')) return
+    // An internal request (Nuxt's render of the error page, the page cache's render) is read
+    // back as text by its caller, which compresses what it finally sends.
+    if (event.node.res.headersSent || getResponseHeader(event, 'content-encoding') || isInternalRequest(event)) return
     const accepts = String(getRequestHeader(event, 'accept-encoding') ?? '')
     const encoding = /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : undefined
     if (!encoding) return

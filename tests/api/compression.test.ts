@@ -43,6 +43,14 @@ describe('compression', () => {
     expect(JSON.parse(r.body.toString())).toMatchObject({ status: 'ok' })
   })
 
+  it('sends a readable error page to a browser that accepts brotli', async () => {
+    for (const encoding of ['br', 'gzip']) {
+      const r = await raw('/shows/2000000', encoding)
+      expect(r.status).toBe(404)
+      expect(decode(r).toString()).toContain('Page not found')
+    }
+  })
+
   it('serves the built JavaScript and CSS compressed at build time', async () => {
     const html = decode(await raw('/login', 'br')).toString()
     const assets = [...html.matchAll(/(?:src|href)="(\/_nuxt\/[^"]+\.(?:js|css))"/g)].map(m => m[1]!)
