@@ -64,6 +64,9 @@ export default defineNuxtConfig({
     },
   },
   srcDir: '.',
+  // Each checkout builds in its own folder, not in node_modules/.cache (Nuxt 4's default for
+  // a build): git worktrees that share one node_modules would overwrite each other's build.
+  buildDir: '.nuxt',
 
   routeRules: {
     '/api/**': { headers: { 'Cache-Control': 'no-store' } },
@@ -78,6 +81,14 @@ export default defineNuxtConfig({
     // Cron ticks; each task decides whether its moment has come (server/domain/tasks/).
     // NUXT_SCHEDULER=off makes the ticks no-ops at runtime on that instance.
     scheduledTasks: scheduledTasks(),
+  },
+
+  vite: {
+    // Every component here, in Nuxt and in its modules is written with <script setup> or
+    // setup(): without the Options API, Vue's runtime is some 2 KB (gzipped) lighter.
+    vue: { features: { optionsAPI: false } },
+    // Terser, two passes, for the browser's code: some 4% smaller than esbuild's output.
+    $client: { build: { minify: 'terser', terserOptions: { compress: { passes: 2 }, format: { comments: false } } } },
   },
 
   typescript: { strict: true },
@@ -124,7 +135,12 @@ export default defineNuxtConfig({
     provider: 'server',
     fallbackToApi: false,
     serverBundle: { collections: ['lucide'] },
-    clientBundle: { scan: true },
+    // Icons in a page's server render come with its CSS. The client bundle holds only what
+    // appears on a click on the pages everyone opens: Nuxt UI's own (chevrons, close, loading,
+    // check), the search suggestions, the account menu and the seat summary. Any other icon
+    // first shown in the browser is loaded from this server's /api/_nuxt_icon. Scanning every
+    // page instead put the admin pages' icons into every visitor's first load.
+    clientBundle: { scan: false, icons: ['lucide:search', 'lucide:map-pin', 'lucide:ticket', 'lucide:user', 'lucide:shield', 'lucide:log-out', 'lucide:armchair', 'lucide:circle-alert'] },
   },
 
   // Security headers by nuxt-security: a strict CSP (a fresh nonce per page, 'strict-dynamic',

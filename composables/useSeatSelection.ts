@@ -1,6 +1,5 @@
 import type { Booking, ScreeningDetail, Seat } from '#shared/types/api'
-import { MAX_SEATS_PER_BOOKING } from '#shared/schemas/booking'
-import { compareSeats, parseSeat } from '#shared/seats'
+import { MAX_SEATS_PER_BOOKING, compareSeats, parseSeat } from '#shared/seats'
 
 /** Seat labels from `?seats=C5,C6`: well-formed, each once, at most ten. */
 function seatsFromQuery(value: unknown): string[] {

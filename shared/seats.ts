@@ -3,6 +3,9 @@
  * numbered 1..seatsPerRow, the last row shorter when capacity is not a multiple.
  */
 
+/** The most seats one booking holds (the seat map stops there, the API refuses more). */
+export const MAX_SEATS_PER_BOOKING = 10
+
 /** The label of the row at a zero-based index: 0 → A, 25 → Z, 26 → AA, 27 → AB. */
 export function rowLabel(index: number): string {
   let n = index

@@ -1,7 +1,8 @@
 import { z } from '../zod'
+import { MAX_SEATS_PER_BOOKING } from '../seats'
 import { IdSchema, PageQuerySchema } from './common'
 
-export const MAX_SEATS_PER_BOOKING = 10
+export { MAX_SEATS_PER_BOOKING }
 
 const quantity = z.number({ error: 'Send the number of seats as a number' })
   .int('Book whole seats')

@@ -42,8 +42,10 @@ export default async function setup() {
     // shared by several checkouts (git worktrees), whose builds would then wipe each
     // other's files. This checkout's .nuxt/cache survives `nuxt prepare` and typecheck.
     const buildDir = join(root, '.nuxt', 'cache', 'build')
-    const script = `const { runCommand } = await import('@nuxt/cli'); await runCommand('build', ['--cwd', ${JSON.stringify(root)}], { overrides: { buildDir: ${JSON.stringify(buildDir)} } })`
-    execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+    // A CommonJS script that imports the CLI: Vite minifies with Terser through a worker whose
+    // in-process fallback calls `require`, which an ES module script would not have.
+    const script = `import('@nuxt/cli').then(({ runCommand }) => runCommand('build', ['--cwd', ${JSON.stringify(root)}], { overrides: { buildDir: ${JSON.stringify(buildDir)} } })).catch((error) => { console.error(error); process.exit(1) })`
+    execFileSync(process.execPath, ['-e', script], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
     // Date the build by when it read the sources, so a file saved during the build is
     // still newer than the marker and the next run builds again.
     utimesSync(join(root, '.output', 'nitro.json'), started, started)
