@@ -1,0 +1,90 @@
+import type { Page } from 'playwright-core'
+import { ADMIN } from '../helpers/server'
+import type { TestServer } from '../helpers/server'
+import { describe, expect, it, logInThroughForm, open, uniqueName, visible } from '../helpers/browser-fixture'
+
+// Accessibility in a real Chromium, what a person with a keyboard or a screen reader
+// meets: the skip link, and where the focus goes after a page change.
+
+interface Catalog { showId: number, venueId: number, screeningId: number }
+
+/** A show at a venue, screened in three days' time. */
+async function createCatalog(server: TestServer, adminToken: string): Promise<Catalog> {
+  const venue = await server.request('POST', '/api/venues', { token: adminToken, body: { name: uniqueName('Hall '), place: 'Pune', capacity: 30, seatsPerRow: 6, timezone: 'Asia/Kolkata' } })
+  expect(venue.status).toBe(201)
+  const show = await server.request('POST', '/api/shows', { token: adminToken, body: { name: uniqueName('Film '), description: 'A film to test with.', rating: 7.5, tags: ['drama'], ticketPrice: 25_000, durationMinutes: 120 } })
+  expect(show.status).toBe(201)
+  const startsAt = new Date(Date.now() + 3 * 86_400_000)
+  startsAt.setUTCHours(13, 0, 0, 0)
+  const screening = await server.request('POST', '/api/screenings', { token: adminToken, body: { showId: show.body.id, venueId: venue.body.id, startsAt: startsAt.toISOString() } })
+  expect(screening.status).toBe(201)
+  return { showId: show.body.id, venueId: venue.body.id, screeningId: screening.body.id }
+}
+
+/** What has the keyboard focus: its tag and its text. */
+function focused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement
+    return el ? `${el.tagName.toLowerCase()}: ${el.textContent?.trim() ?? ''}` : ''
+  })
+}
+
+describe('keyboard and screen reader paths', () => {
+  it('the first Tab reaches a visible "Skip to content", which moves the focus to the page\'s main content', async ({ newPage }) => {
+    const page = await newPage()
+    for (const path of ['/', '/no-such-page']) {
+      await open(page, path)
+      await page.keyboard.press('Tab')
+      const skip = page.getByRole('link', { name: 'Skip to content' })
+      expect(await focused(page)).toBe('a: Skip to content')
+      const box = await skip.boundingBox()
+      expect(box!.width).toBeGreaterThan(20)
+      expect(box!.height).toBeGreaterThan(10)
+      await page.keyboard.press('Enter')
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('main')
+      // The next Tab is inside the page, past the header.
+      await page.keyboard.press('Tab')
+      expect(await page.evaluate(() => !!document.activeElement?.closest('main'))).toBe(true)
+      expect(new URL(page.url()).hash).toBe('')
+    }
+
+    // In the admin pages it goes past the admin menu as well.
+    await logInThroughForm(page, ADMIN.username, ADMIN.password)
+    await open(page, '/admin/users')
+    await page.keyboard.press('Tab')
+    expect(await focused(page)).toBe('a: Skip to content')
+    await page.keyboard.press('Enter')
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => !!document.activeElement?.closest('main') && !document.activeElement.closest('nav'))).toBe(true)
+  })
+
+  it('after a page change the focus is on the new page\'s heading and its title is announced; a filter keeps the focus', async ({ server, adminToken, newPage }) => {
+    const catalog = await createCatalog(server, adminToken)
+    const page = await newPage()
+    // A showtime opens the seat map, whose heading comes with its data.
+    await open(page, `/shows/${catalog.showId}`)
+    const show = (await page.getByRole('heading', { level: 1 }).innerText()).trim()
+    await page.getByRole('main').getByRole('link', { name: /^18:30\b/ }).click()
+    await page.waitForURL(`**/screenings/${catalog.screeningId}`)
+    await expect.poll(() => focused(page)).toBe(`h1: ${show}`)
+
+    await logInThroughForm(page, ADMIN.username, ADMIN.password)
+    await page.getByRole('button', { name: `Account menu for ${ADMIN.username}` }).click()
+    await page.getByRole('menuitem', { name: 'Admin' }).click()
+    await page.waitForURL('**/admin')
+    await expect.poll(() => focused(page)).toBe('h1: Dashboard')
+    await expect.poll(() => page.locator('.nuxt-route-announcer').innerText()).toBe('Admin dashboard · TicketShow')
+
+    // From the admin menu, with the keyboard.
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Users' }).press('Enter')
+    await page.waitForURL('**/admin/users')
+    await expect.poll(() => focused(page)).toBe('h1: Users')
+    await expect.poll(() => page.locator('.nuxt-route-announcer').innerText()).toBe('Users · TicketShow')
+
+    // A tab of the page changes only the query: the focus stays on it.
+    await page.getByRole('tab', { name: 'Approved' }).click()
+    await page.waitForURL(url => url.searchParams.get('status') === 'approved')
+    await visible(page.getByRole('row').filter({ hasText: ADMIN.username }))
+    expect(await page.getByRole('tab', { name: 'Approved' }).evaluate(el => el === document.activeElement)).toBe(true)
+  })
+})
