@@ -1,10 +1,10 @@
 import type { Page } from 'playwright-core'
-import { ADMIN } from '../helpers/server'
+import { ADMIN, createApprovedUser } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
 import { describe, expect, it, logInThroughForm, open, uniqueName, visible } from '../helpers/browser-fixture'
 
 // Accessibility in a real Chromium, what a person with a keyboard or a screen reader
-// meets: the skip link, and where the focus goes after a page change.
+// meets: the skip link, where the focus goes after a page change, what the charts say.
 
 interface Catalog { showId: number, venueId: number, screeningId: number }
 
@@ -86,5 +86,17 @@ describe('keyboard and screen reader paths', () => {
     await page.waitForURL(url => url.searchParams.get('status') === 'approved')
     await visible(page.getByRole('row').filter({ hasText: ADMIN.username }))
     expect(await page.getByRole('tab', { name: 'Approved' }).evaluate(el => el === document.activeElement)).toBe(true)
+  })
+
+  it('the dashboard\'s charts say in words what they show', async ({ server, adminToken, newPage }) => {
+    const catalog = await createCatalog(server, adminToken)
+    const member = await createApprovedUser(server, adminToken, uniqueName('booker'))
+    expect((await server.request('POST', '/api/bookings', { token: member.token, body: { screeningId: catalog.screeningId, quantity: 2 } })).status).toBe(201)
+    const page = await newPage()
+    await logInThroughForm(page, ADMIN.username, ADMIN.password)
+    await open(page, '/admin')
+    await visible(page.getByRole('img', { name: /^Bar chart of tickets sold per day over the last 30 days: \d+ in all, the most on \d+ \w+ \(\d+\)\.$/ }))
+    await visible(page.getByRole('img', { name: /^Bar chart of revenue per show, highest first: .+ ₹[\d,.]+/ }))
+    await visible(page.getByRole('img', { name: /^Bar chart of occupancy per show, highest first: .+ \d+%/ }))
   })
 })
