@@ -1,10 +1,11 @@
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { ADMIN, createApprovedUser } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
 import { describe, expect, it, logInThroughForm, open, uniqueName, visible } from '../helpers/browser-fixture'
 
 // Accessibility in a real Chromium, what a person with a keyboard or a screen reader
-// meets: the skip link, where the focus goes after a page change, what the charts say.
+// meets: the skip link, where the focus goes after a page change and when a menu closes,
+// what the charts say.
 
 interface Catalog { showId: number, venueId: number, screeningId: number }
 
@@ -27,6 +28,11 @@ function focused(page: Page): Promise<string> {
     const el = document.activeElement
     return el ? `${el.tagName.toLowerCase()}: ${el.textContent?.trim() ?? ''}` : ''
   })
+}
+
+/** Whether the element has the keyboard focus. */
+function hasFocus(locator: Locator): Promise<boolean> {
+  return locator.evaluate(el => el === document.activeElement)
 }
 
 describe('keyboard and screen reader paths', () => {
@@ -85,7 +91,25 @@ describe('keyboard and screen reader paths', () => {
     await page.getByRole('tab', { name: 'Approved' }).click()
     await page.waitForURL(url => url.searchParams.get('status') === 'approved')
     await visible(page.getByRole('row').filter({ hasText: ADMIN.username }))
-    expect(await page.getByRole('tab', { name: 'Approved' }).evaluate(el => el === document.activeElement)).toBe(true)
+    expect(await hasFocus(page.getByRole('tab', { name: 'Approved' }))).toBe(true)
+  })
+
+  it('with the account menu open on a phone: what is behind it can be neither seen nor focused', async ({ newPage }) => {
+    const page = await newPage({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true })
+    await logInThroughForm(page, ADMIN.username, ADMIN.password)
+    const trigger = page.getByRole('button', { name: `Account menu for ${ADMIN.username}` })
+    await trigger.click()
+    await visible(page.getByRole('menuitem', { name: 'Admin' }))
+    // Nothing aria-hidden behind the menu is left focusable: it is inert.
+    expect(await page.evaluate(() => [...document.querySelectorAll('[aria-hidden="true"]')]
+      .filter(el => el.querySelector('a[href], button, input, select, textarea, [tabindex]') && !el.closest('[inert]'))
+      .map(el => el.outerHTML.slice(0, 60)))).toEqual([])
+
+    // Escape closes it, the page is live again and the focus is back on the button.
+    await page.keyboard.press('Escape')
+    await page.getByRole('menu').waitFor({ state: 'detached' })
+    await expect.poll(() => hasFocus(trigger)).toBe(true)
+    expect(await page.locator('[inert]').count()).toBe(0)
   })
 
   it('the dashboard\'s charts say in words what they show', async ({ server, adminToken, newPage }) => {
