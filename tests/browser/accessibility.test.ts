@@ -2,10 +2,16 @@ import type { Locator, Page } from 'playwright-core'
 import { ADMIN, createApprovedUser } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
 import { describe, expect, it, logInThroughForm, open, uniqueName, visible } from '../helpers/browser-fixture'
+import { axeViolations } from './a11y'
 
-// Accessibility in a real Chromium, what a person with a keyboard or a screen reader
-// meets: the skip link, where the focus goes after a page change and when a menu closes,
-// what the charts say.
+// Accessibility in a real Chromium: every page of TicketShow, in light and dark mode, as an
+// anonymous visitor, a member and the admin sees it, against axe-core's WCAG 2.2 A and AA
+// rules, with data on it (a show, a venue, a screening, bookings, someone waiting for
+// approval), and in the states a page changes into (a form showing its errors, an open
+// slide-over or menu, seats picked). Then what axe cannot see: the skip link, where the
+// focus goes after a page change and when a menu closes, and what the charts say.
+
+const SCHEMES = ['light', 'dark'] as const
 
 interface Catalog { showId: number, venueId: number, screeningId: number }
 
@@ -22,6 +28,18 @@ async function createCatalog(server: TestServer, adminToken: string): Promise<Ca
   return { showId: show.body.id, venueId: venue.body.id, screeningId: screening.body.id }
 }
 
+/** Opens each path in turn (each has its main heading) and collects what axe finds there, by path. */
+async function violationsOf(page: Page, paths: string[]): Promise<Record<string, string[]>> {
+  const found: Record<string, string[]> = {}
+  for (const path of paths) {
+    await open(page, path)
+    await visible(page.getByRole('main').getByRole('heading', { level: 1 }))
+    const violations = await axeViolations(page)
+    if (violations.length) found[path] = violations
+  }
+  return found
+}
+
 /** What has the keyboard focus: its tag and its text. */
 function focused(page: Page): Promise<string> {
   return page.evaluate(() => {
@@ -34,6 +52,92 @@ function focused(page: Page): Promise<string> {
 function hasFocus(locator: Locator): Promise<boolean> {
   return locator.evaluate(el => el === document.activeElement)
 }
+
+describe('axe-core finds no WCAG 2.2 AA violation', () => {
+  it('on the pages an anonymous visitor sees, and the 404 page', async ({ server, adminToken, newPage }) => {
+    const catalog = await createCatalog(server, adminToken)
+    for (const colorScheme of SCHEMES) {
+      const page = await newPage({ colorScheme })
+      expect(await violationsOf(page, [
+        '/',
+        '/login',
+        '/register',
+        `/shows/${catalog.showId}`,
+        `/venues/${catalog.venueId}`,
+        `/screenings/${catalog.screeningId}`,
+        '/api/docs',
+        '/unsubscribe?token=not-a-real-token',
+        '/no-such-page',
+      ]), colorScheme).toEqual({})
+    }
+  })
+
+  it('on the pages of a member, and the 403 of an admin page', async ({ server, adminToken, newPage }) => {
+    const catalog = await createCatalog(server, adminToken)
+    const member = await createApprovedUser(server, adminToken, uniqueName('member'))
+    const booked = await server.request('POST', '/api/bookings', { token: member.token, body: { screeningId: catalog.screeningId, seats: ['A1', 'A2'] } })
+    expect(booked.status).toBe(201)
+    for (const colorScheme of SCHEMES) {
+      const page = await newPage({ colorScheme })
+      await logInThroughForm(page, member.username, member.password)
+      expect(await violationsOf(page, [
+        '/',
+        `/screenings/${catalog.screeningId}`,
+        '/bookings',
+        `/bookings/${booked.body.id}`,
+        '/account',
+        '/admin',
+      ]), colorScheme).toEqual({})
+    }
+  })
+
+  it('on the admin pages', async ({ server, adminToken, newPage }) => {
+    const catalog = await createCatalog(server, adminToken)
+    const member = await createApprovedUser(server, adminToken, uniqueName('booker'))
+    expect((await server.request('POST', '/api/bookings', { token: member.token, body: { screeningId: catalog.screeningId, quantity: 2 } })).status).toBe(201)
+    const waiting = uniqueName('waiting')
+    expect((await server.request('POST', '/api/auth/register', { body: { username: waiting, email: `${waiting}@example.test`, password: 'correct-horse-battery' } })).status).toBe(201)
+    for (const colorScheme of SCHEMES) {
+      const page = await newPage({ colorScheme })
+      await logInThroughForm(page, ADMIN.username, ADMIN.password)
+      expect(await violationsOf(page, [
+        '/admin',
+        '/admin/users',
+        '/admin/venues',
+        '/admin/shows',
+        '/admin/screenings',
+        `/admin/bookings?screening=${catalog.screeningId}`,
+        '/admin/outbox',
+        '/admin/tasks',
+      ]), colorScheme).toEqual({})
+    }
+  })
+
+  it('on forms showing their errors, an open slide-over and a seat map with seats picked', async ({ server, adminToken, newPage }) => {
+    const catalog = await createCatalog(server, adminToken)
+    const page = await newPage()
+    await open(page, '/register')
+    await page.getByRole('button', { name: 'Create account' }).click()
+    await visible(page.getByText('Enter a valid email address'))
+    expect(await axeViolations(page), 'register, every field wrong').toEqual([])
+
+    const member = await createApprovedUser(server, adminToken, uniqueName('picker'))
+    await logInThroughForm(page, member.username, member.password)
+    await open(page, `/screenings/${catalog.screeningId}`)
+    await page.getByRole('button', { name: /^Row B, seat 3, / }).click()
+    await visible(page.getByRole('button', { name: 'Row B, seat 3, selected' }))
+    expect(await axeViolations(page), 'seat map with a seat picked').toEqual([])
+
+    const admin = await newPage()
+    await logInThroughForm(admin, ADMIN.username, ADMIN.password)
+    await open(admin, '/admin/venues')
+    await admin.getByRole('button', { name: 'New venue' }).first().click()
+    const form = await visible(admin.getByRole('dialog', { name: 'New venue' }))
+    await form.getByRole('button', { name: 'Add venue' }).click()
+    await visible(form.getByText(/at least|Enter/).first())
+    expect(await axeViolations(admin), 'new venue slide-over with errors').toEqual([])
+  })
+})
 
 describe('keyboard and screen reader paths', () => {
   it('the first Tab reaches a visible "Skip to content", which moves the focus to the page\'s main content', async ({ newPage }) => {
@@ -100,6 +204,7 @@ describe('keyboard and screen reader paths', () => {
     const trigger = page.getByRole('button', { name: `Account menu for ${ADMIN.username}` })
     await trigger.click()
     await visible(page.getByRole('menuitem', { name: 'Admin' }))
+    expect(await axeViolations(page)).toEqual([])
     // Nothing aria-hidden behind the menu is left focusable: it is inert.
     expect(await page.evaluate(() => [...document.querySelectorAll('[aria-hidden="true"]')]
       .filter(el => el.querySelector('a[href], button, input, select, textarea, [tabindex]') && !el.closest('[inert]'))
