@@ -57,6 +57,7 @@ try {
         .filter(r => r.weight > 0 && lhr.audits[r.id].score !== null && lhr.audits[r.id].score < 1)
         .map(r => `${c}: ${r.id}`))
       if (failed.length) console.info(`${page} (${formFactor}) loses points on: ${failed.join(', ')}`)
+      for (const item of lhr.audits['errors-in-console']?.details?.items ?? []) console.info(`  console: ${item.description ?? ''} ${item.url ?? ''}`.slice(0, 300))
     }
   }
   console.table(rows)

@@ -140,6 +140,7 @@ describe('POST /api/auth/register', () => {
     const res = await server.request('POST', '/api/auth/register', { body: { ...credentials(first.username.toUpperCase()), password: 'another-password' } })
     expect(res.status).toBe(409)
     expect(res.body.message).toMatch(/username/i)
+    expect(res.body.data).toEqual({ field: 'username' })
     const again = await server.request('POST', '/api/auth/register', { body: credentials(first.username.toLowerCase()) })
     expect(again.status).toBe(409)
   })
@@ -150,6 +151,7 @@ describe('POST /api/auth/register', () => {
     const res = await server.request('POST', '/api/auth/register', { body: { ...credentials(), email: first.email.toUpperCase() } })
     expect(res.status).toBe(409)
     expect(res.body.message).toMatch(/email/i)
+    expect(res.body.data).toEqual({ field: 'email' })
   })
 
   it('lets exactly one of two simultaneous registrations of a name succeed; the other gets 409', async () => {
@@ -159,6 +161,8 @@ describe('POST /api/auth/register', () => {
       server.request('POST', '/api/auth/register', { body: { ...credentials(username), email: `${username}-b@example.test` } }),
     ])
     expect(replies.map(r => r.status).sort()).toEqual([201, 409])
+    // The loser is told which field, as after any other clash.
+    expect(replies.find(r => r.status === 409)!.body.data).toEqual({ field: 'username' })
   })
 })
 

@@ -1,7 +1,60 @@
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import type { AxeResults, RunOptions } from 'axe-core'
 import type { Page } from 'playwright-core'
 
-// Small in-page checks for what screenshots alone would let slip: text below WCAG 2.2 AA
-// contrast, labels that lost their control, icons that rendered blank.
+// In-page checks for what screenshots alone would let slip: every WCAG 2.2 AA rule that
+// axe-core can test, text below AA contrast, labels that lost their control, icons that
+// rendered blank.
+
+/** The WCAG 2.2 A and AA rules, by axe-core's tags. */
+export const WCAG_AA_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
+
+// axe-core from node_modules, never from the network. `page.evaluate` runs it through the
+// DevTools protocol, which the pages' Content-Security-Policy does not govern, so the CSP
+// stays on and still reports anything the pages themselves try.
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+
+/** A node axe reports for one rule that is not a failure, and why (written out, reviewed like code). */
+export interface AxeException {
+  rule: string
+  /** CSS selector of the reported element (or of an ancestor). */
+  selector: string
+  reason: string
+}
+
+/**
+ * The WCAG 2.2 AA violations axe-core finds in the page as it is now, one line each:
+ * "rule: what it asks · selector · why it fails". `exceptions` takes out single nodes of
+ * single rules that are known false positives; every one has its reason.
+ */
+export async function axeViolations(page: Page, exceptions: AxeException[] = []): Promise<string[]> {
+  await animationsDone(page)
+  if (!await page.evaluate(() => 'axe' in window)) await page.evaluate(axeSource)
+  const options: RunOptions = { runOnly: { type: 'tag', values: WCAG_AA_TAGS }, resultTypes: ['violations'] }
+  return page.evaluate(async ({ options, exceptions }) => {
+    const axe = (window as unknown as { axe: { run: (context: Document, options: RunOptions) => Promise<AxeResults> } }).axe
+    const { violations } = await axe.run(document, options)
+    const excepted = (rule: string, target: string) => {
+      const el = document.querySelector(target)
+      return !!el && exceptions.some(x => x.rule === rule && !!el.closest(x.selector))
+    }
+    return violations.flatMap(v => v.nodes
+      .filter(n => !excepted(v.id, String(n.target.at(-1))))
+      .map(n => `${v.id}: ${v.help} · ${n.target.join(' ')} · ${(n.failureSummary ?? '').replace(/\s+/g, ' ').trim()}`))
+  }, { options, exceptions })
+}
+
+/**
+ * Waits until every running transition and animation that ends has ended (a button fading
+ * back in after a refusal is not its colour yet); endless ones (a spinner, a skeleton's
+ * pulse) are not waited for.
+ */
+async function animationsDone(page: Page): Promise<void> {
+  await page.evaluate(() => Promise.all(document.getAnimations()
+    .filter(a => Number.isFinite(Number(a.effect?.getComputedTiming().endTime ?? Infinity)))
+    .map(a => a.finished.catch(() => {}))))
+}
 
 /**
  * Visible text whose contrast with what is painted behind it is under 4.5:1 (3:1 for large
@@ -13,10 +66,7 @@ import type { Page } from 'playwright-core'
  * colour yet).
  */
 export async function lowContrastText(page: Page): Promise<string[]> {
-  // Endless ones (a spinner, a skeleton's pulse) never finish: they are not waited for.
-  await page.evaluate(() => Promise.all(document.getAnimations()
-    .filter(a => Number.isFinite(Number(a.effect?.getComputedTiming().endTime ?? Infinity)))
-    .map(a => a.finished.catch(() => {}))))
+  await animationsDone(page)
   return page.evaluate(() => {
     const canvas = document.createElement('canvas')
     canvas.width = canvas.height = 1

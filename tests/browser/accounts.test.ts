@@ -164,6 +164,69 @@ describe('accounts in the browser', () => {
     expect(await headerUsername(elsewhere).count()).toBe(0)
   })
 
+  it('registering with nothing filled in marks every field at once and puts the focus on the first', async ({ newPage }) => {
+    const page = await newPage()
+    await open(page, '/register')
+    await page.getByRole('button', { name: 'Create account' }).click()
+    const username = page.getByLabel('Username')
+    await visible(page.getByText('Use at least 3 characters'))
+    await visible(page.getByText('Enter a valid email address'))
+    await visible(page.getByText('Use at least 8 characters'))
+    for (const field of [username, page.getByLabel('Email', { exact: true }), page.getByLabel('Password')])
+      expect(await field.getAttribute('aria-invalid')).toBe('true')
+    await expect.poll(() => username.evaluate(el => el === document.activeElement)).toBe(true)
+
+    // A field's message goes as soon as its value is right; the others stay.
+    await username.fill('someone')
+    await page.getByText('Use at least 3 characters').waitFor({ state: 'detached' })
+    expect(await username.getAttribute('aria-invalid')).toBe('false')
+    await visible(page.getByText('Enter a valid email address'))
+    expect(new URL(page.url()).pathname).toBe('/register')
+  })
+
+  it('a taken username or email is said next to its field, and stays there until that field is edited', async ({ server, newPage }) => {
+    const taken = uniqueName('taken')
+    await registerThroughApi(server, taken)
+    const page = await newPage()
+    await open(page, '/register')
+    const username = page.getByLabel('Username')
+    const email = page.getByLabel('Email', { exact: true })
+    const password = page.getByLabel('Password')
+    const send = page.getByRole('button', { name: 'Create account' })
+    await username.fill(taken)
+    await email.fill(`${uniqueName('new')}@example.test`)
+    await password.fill(PASSWORD)
+    await send.click()
+    const message = await visible(page.getByText('That username is taken'))
+    expect(await username.getAttribute('aria-describedby')).toContain(await message.getAttribute('id'))
+    await expect.poll(() => username.evaluate(el => el === document.activeElement)).toBe(true)
+
+    // The form checks its fields again as they are left and edited, and its delayed check
+    // of what was typed comes after the answer: the server's message stays. Sending the
+    // same name again does not ask the server again.
+    let sent = 0
+    page.on('request', (req) => {
+      if (req.url().endsWith('/api/auth/register')) sent++
+    })
+    await email.focus()
+    await password.fill(`${PASSWORD}!`)
+    await send.click()
+    await send.click()
+    await visible(page.getByText('That username is taken'))
+    expect(await username.getAttribute('aria-invalid')).toBe('true')
+    expect(sent).toBe(0)
+
+    // Editing the name takes the message away; the taken email is then said at the email.
+    await username.fill(uniqueName('fresh'))
+    await page.getByText('That username is taken').waitFor({ state: 'detached' })
+    await email.fill(`${taken}@example.test`)
+    await send.click()
+    await visible(page.getByText('That email address is already registered'))
+    expect(await email.getAttribute('aria-invalid')).toBe('true')
+    expect(await username.getAttribute('aria-invalid')).toBe('false')
+    expect(sent).toBe(1)
+  })
+
   it('a wrong password shows the server\'s error on the form and keeps the username that was typed', async ({ server, adminToken, newPage }) => {
     const member = await createApprovedUser(server, adminToken, uniqueName('typo'))
     const page = await newPage()

@@ -19,7 +19,7 @@ describe('scheduled work in the browser', () => {
     const row = page.getByRole('row').filter({ hasText: 'reminders:daily' })
     await visible(row.getByText('Every day at 18:00 (Asia/Kolkata)'))
     await visible(row.getByText('Never'))
-    await row.getByRole('button', { name: 'Run reminders:daily now' }).click()
+    await row.getByRole('button', { name: 'Run now: reminders:daily' }).click()
     await visible(page.getByRole('region', { name: /Notifications/ }).getByText('reminders:daily finished'))
     await visible(row.getByText(/reminders: 0, nudges: 0/))
     await expect.poll(() => row.getByText('Never').count()).toBe(0)
