@@ -17,11 +17,27 @@ const keepServerPrefetchOnClient = defineNuxtModule({
   },
 })
 
+// The icons the browser bundle holds: what can first appear on a click on the pages everyone
+// opens (a button's spinner, a toast's close and check, the colour-mode toggle, the search
+// suggestions, the account menu, the seat summary). Icons in a page's server render come with
+// its CSS; any other icon first shown in the browser is loaded from this server's
+// /api/_nuxt_icon. Nuxt UI would add all of its forty-odd icons, and scanning every page all
+// the admin pages' icons, to every visitor's first load.
+const CLIENT_ICONS = ['loader-circle', 'x', 'check', 'chevron-down', 'chevron-left', 'chevron-right', 'moon', 'sun', 'monitor', 'eye', 'eye-off', 'info', 'triangle-alert', 'circle-x', 'circle-check', 'search', 'map-pin', 'ticket', 'user', 'shield', 'log-out', 'armchair', 'circle-alert'].map(name => `lucide:${name}`)
+const clientIconsOnly = defineNuxtModule({
+  meta: { name: 'client-icons-only' },
+  setup(_options, nuxt) {
+    nuxt.hook('icon:clientBundleIcons', (icons) => {
+      for (const icon of [...icons]) if (!CLIENT_ICONS.includes(icon)) icons.delete(icon)
+    })
+  },
+})
+
 /** The public pages are cached for everybody alike (server/utils/page-cache.ts): nuxt-auth asks who is there in the browser. */
 const PUBLIC_PAGE = { auth: { disableServerSideAuth: true } }
 
 export default defineNuxtConfig({
-  modules: ['@nuxt/ui', '@nuxt/eslint', '@sidebase/nuxt-auth', '@vueuse/nuxt', 'nuxt-security', keepServerPrefetchOnClient],
+  modules: ['@nuxt/ui', '@nuxt/eslint', '@sidebase/nuxt-auth', '@vueuse/nuxt', 'nuxt-security', keepServerPrefetchOnClient, clientIconsOnly],
   devtools: { enabled: false },
 
   app: {
@@ -72,6 +88,11 @@ export default defineNuxtConfig({
     '/api/**': { headers: { 'Cache-Control': 'no-store' } },
     ...Object.fromEntries(['/', '/shows/**', '/venues/**', '/screenings/**'].map(path => [path, PUBLIC_PAGE])),
   },
+
+  // No app manifest: nothing here is prerendered, and no route rule matters in the browser
+  // (they are the server's: caching, auth on the server). Saves the manifest's fetch and its
+  // route matcher in every page's first load.
+  experimental: { appManifest: false },
   compatibilityDate: '2026-11-01',
 
   nitro: {
@@ -90,7 +111,6 @@ export default defineNuxtConfig({
     // Terser, two passes, for the browser's code: some 4% smaller than esbuild's output.
     $client: { build: { minify: 'terser', terserOptions: { compress: { passes: 2 }, format: { comments: false } } } },
   },
-
   typescript: { strict: true },
   telemetry: false,
 
@@ -135,12 +155,7 @@ export default defineNuxtConfig({
     provider: 'server',
     fallbackToApi: false,
     serverBundle: { collections: ['lucide'] },
-    // Icons in a page's server render come with its CSS. The client bundle holds only what
-    // appears on a click on the pages everyone opens: Nuxt UI's own (chevrons, close, loading,
-    // check), the search suggestions, the account menu and the seat summary. Any other icon
-    // first shown in the browser is loaded from this server's /api/_nuxt_icon. Scanning every
-    // page instead put the admin pages' icons into every visitor's first load.
-    clientBundle: { scan: false, icons: ['lucide:search', 'lucide:map-pin', 'lucide:ticket', 'lucide:user', 'lucide:shield', 'lucide:log-out', 'lucide:armchair', 'lucide:circle-alert'] },
+    clientBundle: { scan: false, icons: CLIENT_ICONS },
   },
 
   // Security headers by nuxt-security: a strict CSP (a fresh nonce per page, 'strict-dynamic',

@@ -35,12 +35,15 @@ export const test = base
     const contexts: BrowserContext[] = []
     const requested: string[] = []
     const blocked: string[] = []
+    const mismatched: string[] = []
     onCleanup(async () => {
       await Promise.all(contexts.map(c => c.close()))
       const foreign = requested.filter(url => !url.startsWith(`${server.url}/`) && !url.startsWith('data:') && !url.startsWith('blob:'))
       expect(foreign, 'requests to anywhere but the test server').toEqual([])
       expect(requested.length, 'requests recorded').toBeGreaterThan(0)
       expect(blocked, 'what the Content-Security-Policy blocked').toEqual([])
+      // A mismatch makes Vue throw the server's nodes away (and with them focus and scroll).
+      expect(mismatched, 'pages that hydrated over a different server render').toEqual([])
     })
     return async (options: BrowserContextOptions = {}): Promise<BrowserContext> => {
       const context = await browser.newContext({ baseURL: server.url, ...CONTEXT_DEFAULTS, ...options })
@@ -51,6 +54,7 @@ export const test = base
       }))
       context.on('console', (msg) => {
         if (msg.type() === 'error' && /Content Security Policy|CSP violation/i.test(msg.text())) blocked.push(`${msg.location().url}: ${msg.text()}`)
+        if (msg.type() === 'error' && /Hydration completed but contains mismatches/i.test(msg.text())) mismatched.push(msg.page()?.url() ?? msg.location().url)
       })
       contexts.push(context)
       return context
