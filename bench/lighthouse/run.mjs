@@ -39,7 +39,12 @@ try {
   const rows = []
   for (const [formFactor, config] of [['mobile', undefined], ['desktop', desktopConfig]]) {
     for (const [page, path] of Object.entries(paths)) {
-      const { lhr } = await lighthouse(app.url + path, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: CATEGORIES }, config)
+      // A trace Chromium failed to record (NO_NAVSTART, now and then on a busy machine) is
+      // recorded again, up to twice.
+      let lhr
+      for (let attempt = 0; attempt < 3 && (!lhr || lhr.runtimeError); attempt++) {
+        ({ lhr } = await lighthouse(app.url + path, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: CATEGORIES }, config))
+      }
       if (lhr.runtimeError) throw new Error(`${page} (${formFactor}): ${lhr.runtimeError.message}`)
       const scripts = lhr.audits['resource-summary']?.details?.items?.find(i => i.resourceType === 'script')
       const score = id => Math.round((lhr.categories[id]?.score ?? 0) * 100)
@@ -57,6 +62,12 @@ try {
         .filter(r => r.weight > 0 && lhr.audits[r.id].score !== null && lhr.audits[r.id].score < 1)
         .map(r => `${c}: ${r.id}`))
       if (failed.length) console.info(`${page} (${formFactor}) loses points on: ${failed.join(', ')}`)
+      if (process.env.VERBOSE) {
+        const lcp = lhr.audits['largest-contentful-paint-element']?.details?.items?.[0]?.items?.[0]?.node ?? lhr.audits['largest-contentful-paint-element']?.details?.items?.[0]?.node
+        console.info(`${page} (${formFactor}) LCP element: ${lcp?.snippet ?? '?'}`)
+        for (const id of ['render-blocking-resources', 'unused-javascript', 'bootup-time', 'mainthread-work-breakdown']) console.info(`  ${id}: ${lhr.audits[id]?.displayValue ?? ''}`)
+        for (const phase of lhr.audits['largest-contentful-paint-element']?.details?.items?.[1]?.items ?? []) console.info(`  LCP ${phase.phase}: ${Math.round(phase.timing)} ms`)
+      }
       for (const item of lhr.audits['errors-in-console']?.details?.items ?? []) console.info(`  console: ${item.description ?? ''} ${item.url ?? ''}`.slice(0, 300))
     }
   }
