@@ -30,9 +30,13 @@ export function moneyFormat(currency: string): Intl.NumberFormat {
   return numberFormat('en-IN', { style: 'currency', currency })
 }
 
+const minorDigits = new Map<string, number>()
 /** How many minor units the currency has after the point: INR 2, JPY 0. */
 export function minorDigitsOf(currency: string): number {
-  return moneyFormat(currency).resolvedOptions().maximumFractionDigits ?? 2
+  let digits = minorDigits.get(currency)
+  // resolvedOptions() builds a new object each time: once per currency is enough.
+  if (digits === undefined) minorDigits.set(currency, digits = moneyFormat(currency).resolvedOptions().maximumFractionDigits ?? 2)
+  return digits
 }
 
 /** An amount in integer minor units as people read it in the currency: 25000, 'INR' -> "₹250.00". */
