@@ -127,9 +127,12 @@ export function danglingLabels(page: Page): Promise<string[]> {
     .map(label => label.textContent ?? ''))
 }
 
-/** Icons with no glyph: the lucide set is bundled, so every icon must have its mask. */
+/**
+ * Icons with no glyph: the lucide set is bundled, so every icon must have its mask, the
+ * UIcons (`.iconify`) and the build-time CSS ones (`icon-lucide-…`, modules/static-icons.ts).
+ */
 export function blankIcons(page: Page): Promise<string[]> {
-  return page.evaluate(() => [...document.querySelectorAll('.iconify')]
+  return page.evaluate(() => [...document.querySelectorAll('.iconify, [class*="icon-lucide-"]')]
     .filter((el) => {
       const style = getComputedStyle(el)
       return style.maskImage === 'none' && style.webkitMaskImage === 'none'
