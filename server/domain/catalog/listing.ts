@@ -1,7 +1,9 @@
 import { sql } from 'kysely'
 import type { Compilable, ExpressionBuilder, RawBuilder, SelectQueryBuilder } from 'kysely'
 import type { Db } from '../../db'
-import { isPostgres } from '../../db'
+import { isPostgres, readersOf } from '../../db'
+import { ReadersUnavailable } from '../../db/readers'
+import type { ReadQuery } from '../../db/readers'
 import type { Database, ShowRow } from '../../db/schema'
 import type { ShowListQuery } from '#shared/schemas/catalog'
 import type { Page, ShowListItem } from '#shared/types/api'
@@ -61,13 +63,16 @@ interface Listed { id: number, next_at: string | null }
 interface MatchList {
   /** every match: its id and, when the listing is by showtime, its next showtime (sort key, and when it stops matching as is) */
   all: Compilable<Listed>
+  /** by showtime: one listed show's next_at, as the list has it (its first is the earliest) */
+  nextOf?: (id: unknown) => Compilable<{ next_at: string | null }>
   page: (limit: number, offset: number) => { execute: () => Promise<(Listed & { total_matches: number })[]> }
   count: () => { executeTakeFirstOrThrow: () => Promise<{ n: number }> }
 }
 
-function matchList<DB, TB extends keyof DB>(db: Db, list: SelectQueryBuilder<DB, TB, Listed>): MatchList {
+function matchList<DB, TB extends keyof DB>(db: Db, list: SelectQueryBuilder<DB, TB, Listed>, nextOf?: MatchList['nextOf']): MatchList {
   return {
     all: list,
+    nextOf,
     // The total rides along with the page (a window count over the same matches), so the
     // filters run once; only a page past the end needs a count of its own.
     page: (limit, offset) => list.select(sql<number>`count(*) over ()`.as('total_matches')).$castTo<Listed & { total_matches: number }>().limit(limit).offset(offset),
@@ -97,8 +102,9 @@ function matchingShows(db: Db, query: ShowListQuery, filter: ShowFilter, all: bo
     if (indexed) q = q.where(showId, 'in', indexed)
     if ((query.q && !indexed) || query.tag || query.minRating !== undefined)
       q = q.where(showId, 'in', whereShow(db.selectFrom('shows'), query, Boolean(indexed)).select('shows.id'))
-    return matchList(db, q.select(['s.show_id as id', eb => eb.fn.min<string>('s.starts_at').as('next_at')])
-      .groupBy('s.show_id').orderBy('next_at').orderBy('s.show_id'))
+    const earliest = (eb: ExpressionBuilder<Database & { s: Database['screenings'] }, 's'>) => eb.fn.min<string>('s.starts_at').as('next_at')
+    return matchList(db, q.select(['s.show_id as id', earliest]).groupBy('s.show_id').orderBy('next_at').orderBy('s.show_id'),
+      id => whereScreening(db.selectFrom('screenings as s'), filter).where('s.show_id', '=', id as number).select(earliest))
   }
   let q = db.selectFrom('shows')
   if (!all) q = q.where('shows.next_starts_at', '>', filter.upcomingFrom!)
@@ -106,7 +112,8 @@ function matchingShows(db: Db, query: ShowListQuery, filter: ShowFilter, all: bo
   q = whereShow(q, query, Boolean(indexed))
   return all
     ? matchList(db, q.select(['shows.id', sql<string | null>`null`.as('next_at')]).orderBy('shows.created_at', 'desc').orderBy('shows.id', 'desc'))
-    : matchList(db, q.select(['shows.id', 'shows.next_starts_at as next_at']).orderBy('next_at').orderBy('shows.id'))
+    : matchList(db, q.select(['shows.id', 'shows.next_starts_at as next_at']).orderBy('next_at').orderBy('shows.id'),
+        id => db.selectFrom('shows').select('shows.next_starts_at as next_at').where('shows.id', '=', id as number))
 }
 
 type Ids = number[] | RawBuilder<number>
@@ -145,10 +152,28 @@ function pageItems(ids: number[], rows: PageRow[], tagRows: { show_id: number, t
   })
 }
 
+/** Stands in for the page's ids in a query the reader threads run: they pass them as JSON. */
+const PAGE_IDS = Object.freeze({ pageIds: true })
+const pageIdsJson = sql<number>`(select value from json_each(${PAGE_IDS}))`
+/** Stands in for the list's first id. */
+const FIRST_ID = Object.freeze({ firstId: true })
+
+function toRead(q: Compilable<unknown>): ReadQuery {
+  const { sql: text, parameters } = q.compile()
+  const read: ReadQuery = { sql: text, parameters: parameters.map(p => (p === PAGE_IDS || p === FIRST_ID ? null : p)) }
+  if (parameters.includes(PAGE_IDS)) read.ids = parameters.indexOf(PAGE_IDS)
+  if (parameters.includes(FIRST_ID)) read.first = parameters.indexOf(FIRST_ID)
+  return read
+}
+
 /**
  * Shows matching text (name or description, any case), tag, city, date (in the venue's
  * timezone) and minimum rating; only shows with an upcoming screening unless an admin asks
  * for all. Ordered by next showtime (admins asking for all: newest first), with a total.
+ *
+ * On a SQLite file with reader threads (db/readers.ts) the public listing is read there: the
+ * thread that keeps a listing's ordered ids (until anything is written or its first showtime
+ * starts) answers its next pages and total without reading the matches again.
  */
 export async function listShows(db: Db, query: ShowListQuery, opts: { isAdmin?: boolean, now?: Date } = {}): Promise<Page<ShowListItem>> {
   const now = opts.now ?? new Date()
@@ -162,6 +187,26 @@ export async function listShows(db: Db, query: ShowListQuery, opts: { isAdmin?: 
   const nextFilter: ShowFilter = { ...filter, upcomingFrom: nowIso }
   const { page, pageSize } = query
   const offset = (page - 1) * pageSize
+
+  const readers = all ? undefined : readersOf(db)
+  if (readers) {
+    try {
+      const listed = await readers.listing({
+        key: `shows:${JSON.stringify([query.q, query.tag, query.city, query.date, query.minRating])}`,
+        list: toRead(matches.all),
+        until: matches.nextOf && toRead(matches.nextOf(FIRST_ID)),
+        now: nowIso,
+        offset,
+        limit: pageSize,
+        page: [toRead(pageRows(db, pageIdsJson, nextFilter)), toRead(pageTags(db, pageIdsJson))],
+      })
+      const [rows, tagRows] = listed.results as [PageRow[], { show_id: number, tag: string }[]]
+      return { items: pageItems(listed.ids, rows, tagRows), total: listed.total, page, pageSize }
+    }
+    catch (err) {
+      if (!(err instanceof ReadersUnavailable)) throw err
+    }
+  }
 
   const listed = await matches.page(pageSize, offset).execute()
   const total = listed.length
