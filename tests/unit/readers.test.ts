@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -10,6 +10,7 @@ import { ReaderPool, ReadersUnavailable } from '../../server/db/readers'
 import type { ListingJob } from '../../server/db/readers'
 import { cancelScreening } from '../../server/domain/booking'
 import { createScreening, createShow, createVenue, deleteShow, listShows, updateScreening, updateShow } from '../../server/domain/catalog'
+import { dbReaders } from '../../server/utils/db'
 import { ShowListQuerySchema } from '#shared/schemas/catalog'
 import type { Screening, Show, Venue } from '#shared/types/api'
 
@@ -30,6 +31,20 @@ async function until(check: () => boolean, ms = 3000) {
   const end = Date.now() + ms
   while (!check() && Date.now() < end) await new Promise(r => setTimeout(r, 20))
 }
+
+describe('NUXT_DB_READERS', () => {
+  it('defaults to one thread per core, at most 4; takes a number, 0 for none; none off a Node server', () => {
+    expect(dbReaders('auto', 'node-server')).toBe(Math.min(availableParallelism(), 4))
+    expect(dbReaders('', 'node-cluster')).toBe(Math.min(availableParallelism(), 4))
+    expect(dbReaders(3, 'node-server')).toBe(3)
+    expect(dbReaders('2', 'nitro-dev')).toBe(2)
+    expect(dbReaders(0, 'node-server')).toBe(0)
+    expect(dbReaders(1000, 'node-server')).toBe(16)
+    expect(dbReaders('many', 'node-server')).toBe(0)
+    expect(dbReaders('auto', 'vercel')).toBe(0)
+    expect(dbReaders(4, 'aws-lambda')).toBe(0)
+  })
+})
 
 describe('ReaderPool on a WAL file', () => {
   let dir: string
@@ -105,6 +120,32 @@ describe('ReaderPool on a WAL file', () => {
     const after = await pool.listing(job({ key: 'head' }))
     expect(after.total).toBe(before.total + 1)
     expect(after.ids[0]).toBe(1001)
+  })
+
+  it('answers a page of a kept list before a list still to read, but not for ever', async () => {
+    const one = new ReaderPool(join(dir, 'db.sqlite'), driver, 1, { maxWaitMs: 60_000 })
+    const slow = (key: string) => job({ key, list: { sql: 'with recursive c(x) as (select 1 union all select x + 1 from c where x < 300000) select x, null from c', parameters: [] }, until: undefined })
+    try {
+      await one.listing(job({ key: 'kept' }))
+      const done: string[] = []
+      const asked = ['slow 1', 'slow 2', 'kept'].map(key => one.listing(key === 'kept' ? job({ key }) : slow(key)).then(() => done.push(key)))
+      await Promise.all(asked)
+      // Before both lists, or after the first if it was being read when the others came.
+      expect(done.indexOf('kept')).toBeLessThan(done.indexOf('slow 2'))
+    }
+    finally {
+      await one.close()
+    }
+    const fifo = new ReaderPool(join(dir, 'db.sqlite'), driver, 1, { maxWaitMs: 0 })
+    try {
+      await fifo.listing(job({ key: 'kept' }))
+      const done: string[] = []
+      await Promise.all(['slow 1', 'slow 2', 'kept'].map(key => fifo.listing(key === 'kept' ? job({ key }) : slow(key)).then(() => done.push(key))))
+      expect(done).toEqual(['slow 1', 'slow 2', 'kept'])
+    }
+    finally {
+      await fifo.close()
+    }
   })
 
   it('reports a failed query as it is and goes on', async () => {
