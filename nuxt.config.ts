@@ -56,6 +56,8 @@ export default defineNuxtConfig({
   runtimeConfig: {
     dataDir: '.data',
     databaseUrl: '',
+    /** SQLite: reader threads for the catalogue's listings; 'auto' is one per core (at most 4), 0 none */
+    dbReaders: 'auto',
     authSecret: '',
     adminUsername: 'admin',
     adminPassword: '',

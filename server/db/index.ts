@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect } fro
 import pg from 'pg'
 import { Checkpointer, sqliteDriverPath } from './checkpointer'
 import { migrationProvider } from './migrations'
+import { ReaderPool } from './readers'
 import type { Database } from './schema'
 
 export type Db = Kysely<Database>
@@ -39,8 +40,17 @@ export function sqlitePath(url: string, dataDir: string): string {
   return path === ':memory:' ? path : resolve(path)
 }
 
+export interface OpenOptions {
+  /**
+   * SQLite file: worker threads, each with a read-only connection of its own, that the
+   * catalogue's listings are read on (readers.ts); 0, the default, reads on the main
+   * connection only. Ignored in memory and on PostgreSQL (its pool reads in parallel).
+   */
+  readers?: number
+}
+
 /** Opens a database: PostgreSQL for a postgres:// URL, otherwise a durable SQLite file. */
-export function openDb(url: string, dataDir = '.data'): { db: Db, dialect: Dialect } {
+export function openDb(url: string, dataDir = '.data', opts: OpenOptions = {}): { db: Db, dialect: Dialect } {
   if (dialectOfUrl(url) === 'postgres') {
     const pool = new pg.Pool({ connectionString: url, max: Number(process.env.NUXT_DATABASE_POOL_SIZE) || 10, connectionTimeoutMillis: 5000, types: pgTypes })
     // An idle client losing its connection must not crash the process.
@@ -72,12 +82,29 @@ export function openDb(url: string, dataDir = '.data'): { db: Db, dialect: Diale
     })
     sqlite.pragma('wal_autocheckpoint = 0')
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, checkpointer) }) })
-  if (file !== ':memory:') walFiles.set(db, { wal: `${file}-wal`, checkpointer })
+  const readers = driver && opts.readers ? openReaders(file, driver, opts.readers) : undefined
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, checkpointer, readers) }) })
+  if (file !== ':memory:') walFiles.set(db, { wal: `${file}-wal`, checkpointer, readers })
   return { db, dialect: 'sqlite' }
 }
 
-const walFiles = new WeakMap<Db, { wal: string, checkpointer?: Checkpointer }>()
+/** At most this many reader threads, whatever is asked. */
+export const MAX_READERS = 16
+
+function openReaders(file: string, driver: string, size: number): ReaderPool | undefined {
+  try {
+    return new ReaderPool(file, driver, Math.min(Math.max(0, Math.floor(size)), MAX_READERS), {
+      onFailure: err => console.error(`[db] a reader thread failed (${err.message}); its reads go to the others, or to the main connection`),
+    })
+  }
+  catch (err) {
+    // No worker threads here: every read stays on the main connection.
+    console.error(`[db] no reader threads (${(err as Error).message}); reading on the main connection`)
+    return undefined
+  }
+}
+
+const walFiles = new WeakMap<Db, { wal: string, checkpointer?: Checkpointer, readers?: ReaderPool }>()
 const pgPools = new WeakMap<Db, pg.Pool>()
 
 /** The connection pool of a PostgreSQL database opened by openDb (for what needs pg itself: the rate limiter). */
@@ -95,19 +122,26 @@ export function checkpointerOf(db: Db): Checkpointer | undefined {
   return walFiles.get(db)?.checkpointer
 }
 
+/** The reader threads of a SQLite file database opened by openDb with `readers`, while any is up. */
+export function readersOf(db: Db): ReaderPool | undefined {
+  const readers = walFiles.get(db)?.readers
+  return readers?.size ? readers : undefined
+}
+
 /**
  * Kysely prepares every query anew; preparing costs more than running a small query, so
  * keep the prepared statements of recent SQL texts (bounded, oldest dropped first).
  * Safe because Kysely runs one statement at a time on this connection and never streams.
  */
-function withStatementCache(sqlite: SQLite.Database, checkpointer?: Checkpointer, max = 500): SQLite.Database {
+function withStatementCache(sqlite: SQLite.Database, checkpointer?: Checkpointer, readers?: ReaderPool, max = 500): SQLite.Database {
   const cache = new Map<string, SQLite.Statement>()
   return new Proxy(sqlite, {
     get(target, prop) {
       if (prop === 'close') {
-        // Kysely's destroy(): the checkpoint worker goes with the connection.
+        // Kysely's destroy(): the checkpoint and reader threads go with the connection.
         return () => {
           void checkpointer?.close()
+          void readers?.close()
           return target.close()
         }
       }

@@ -1,5 +1,6 @@
 import type { Server, ServerResponse } from 'node:http'
 import { Server as NetServer } from 'node:net'
+import { readersOf } from '../db'
 import { writesSettled } from '../db/write'
 
 // A clean stop on SIGTERM or SIGINT (node-server; serverless platforms stop functions
@@ -12,7 +13,8 @@ import { writesSettled } from '../db/write'
 //      so each open connection closes once it has answered what it was asked; idle ones
 //      close when keep-alive ends them. At most SHUTDOWN_TIMEOUT_MS is waited for all this.
 //   3. Then the mail flush that is running finishes, every write handed to the group
-//      committer is committed and answered, and the database and Redis are closed.
+//      committer is committed and answered, the reader threads end (a read still out then
+//      goes to the main connection) and the database and Redis are closed.
 
 const SHUTDOWN_TIMEOUT_MS = Number(process.env.NITRO_SHUTDOWN_TIMEOUT) || 10_000
 
@@ -55,6 +57,7 @@ export default defineNitroPlugin((nitroApp) => {
     await stopMailFlushes()
     const { db } = useDbState()
     await writesSettled(db)
+    await readersOf(db)?.close()
     await db.destroy()
     await useRedis()?.quit().catch(() => {})
     console.info('[ticketshow] stopped: requests answered, writes committed, database closed')

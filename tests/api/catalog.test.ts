@@ -709,6 +709,33 @@ describe('the public cache', () => {
   })
 })
 
+describe('the reader threads', () => {
+  it('read the listings and show an admin change on every page of a listing at once', async () => {
+    // SQLite: the listings are read on reader threads (PostgreSQL reads on its own pool).
+    if (!server.databaseUrl) expect(server.output()).toMatch(/\[db\] catalogue listings read on [1-9]\d* reader threads?/)
+    const t = unique()
+    const venue = await newVenue({ place: `Town ${t}` })
+    const made: { show: Show, screening: Screening }[] = []
+    for (let i = 0; i < 5; i++) {
+      const show = await newShow({ name: `Paged ${t} ${i}` })
+      made.push({ show, screening: await newScreening(show.id, venue.id, when(i * 3 * HOUR)) })
+    }
+    const pages = (filter: Record<string, string>) => Promise.all([1, 2, 3].map(async (page) => {
+      const res = await get<Page<Show>>(`/api/shows?${new URLSearchParams({ ...filter, pageSize: '2', page: String(page) })}`)
+      return [res.body.total, res.body.items.map(s => s.name.replace(` ${t} `, ' '))]
+    }))
+    const filters: Record<string, string>[] = [{ q: t }, { q: t, city: `TOWN ${t}` }]
+    for (const filter of filters)
+      expect(await pages(filter)).toEqual([[5, ['Paged 0', 'Paged 1']], [5, ['Paged 2', 'Paged 3']], [5, ['Paged 4']]])
+
+    await asAdmin('PATCH', `/api/shows/${made[2]!.show.id}`, { name: `Renamed ${t} 2` })
+    expect((await asAdmin('DELETE', `/api/screenings/${made[0]!.screening.id}`)).status).toBe(204)
+    expect((await asAdmin('PATCH', `/api/screenings/${made[4]!.screening.id}`, { startsAt: when(-HOUR) })).status).toBe(200)
+    for (const filter of filters)
+      expect(await pages(filter)).toEqual([[4, ['Paged 4', 'Paged 1']], [4, ['Renamed 2', 'Paged 3']], [4, []]])
+  })
+})
+
 describe('admin routes', () => {
   // A valid request for every admin route, so that only the caller is wrong.
   let target: { show: Show, venue: Venue, screening: Screening }

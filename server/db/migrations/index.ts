@@ -8,6 +8,7 @@ import * as m0006 from './0006_mail'
 import * as m0007 from './0007_outbox_template'
 import * as m0008 from './0008_screening_seats_version'
 import * as m0009 from './0009_rate_limits_sessions'
+import * as m0010 from './0010_catalog_listing_indexes'
 
 // A bundled server cannot read a folder, so migrations are listed here by hand.
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0007_outbox_template': m0007,
   '0008_screening_seats_version': m0008,
   '0009_rate_limits_sessions': m0009,
+  '0010_catalog_listing_indexes': m0010,
 }
 
 export const migrationProvider: MigrationProvider = {

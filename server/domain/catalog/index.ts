@@ -3,7 +3,8 @@
 // Reads and admin writes; booking seats is the booking context's.
 
 export { defaultSeatsPerRow, listVenues, listCities, getVenue, createVenue, updateVenue, deleteVenue } from './venues'
-export { normaliseTags, listTags, getShow, listShows, getShowDetail, createShow, updateShow, setPosterKey, deleteShow } from './shows'
+export { normaliseTags, listTags, getShow, getShowDetail, createShow, updateShow, setPosterKey, deleteShow } from './shows'
+export { listShows } from './listing'
 export { TURNOVER_MINUTES, getScreening, getScreeningDetail, listScreenings, createScreening, updateScreening } from './screenings'
 export { lockShows, refreshShowtimes } from './showtimes'
 export { search } from './search'

@@ -1,6 +1,6 @@
 import type { Db } from '../../db'
 import type { SearchResult } from '#shared/types/api'
-import { listShows } from './shows'
+import { listShows } from './listing'
 import { listVenues } from './venues'
 
 /** The header search: the top upcoming shows and venues matching the text. */
