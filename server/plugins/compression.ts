@@ -27,7 +27,7 @@ export default defineNitroPlugin((nitroApp) => {
     if (typeof body !== 'string' && !(body instanceof Uint8Array)) return
     const type = String(getResponseHeader(event, 'content-type') ?? (typeof body === 'string' ? 'text/html' : ''))
     if (!COMPRESSIBLE.test(type)) return
-    const raw = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body)
+    const raw = Buffer.from(body)
     if (raw.length < MIN_BYTES) return
     response.body = encoding === 'br'
       ? brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 4, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } })
