@@ -127,15 +127,15 @@ export function danglingLabels(page: Page): Promise<string[]> {
     .map(label => label.textContent ?? ''))
 }
 
-/**
- * Icons with no glyph: the lucide set is bundled, so every icon must have its mask, the
- * UIcons (`.iconify`) and the build-time CSS ones (`icon-lucide-…`, modules/static-icons.ts).
- */
+/** Every icon: the UIcons (`.iconify`) and the build-time CSS ones (`icon-lucide-…`, modules/static-icons.ts). */
+export const ICONS = '.iconify, [class*="icon-lucide-"]'
+
+/** Icons with no glyph: the lucide set is bundled, so every icon must have its mask. */
 export function blankIcons(page: Page): Promise<string[]> {
-  return page.evaluate(() => [...document.querySelectorAll('.iconify, [class*="icon-lucide-"]')]
+  return page.evaluate(selector => [...document.querySelectorAll(selector)]
     .filter((el) => {
       const style = getComputedStyle(el)
       return style.maskImage === 'none' && style.webkitMaskImage === 'none'
     })
-    .map(el => el.className))
+    .map(el => el.className), ICONS)
 }

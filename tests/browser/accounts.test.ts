@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core'
 import { ADMIN, createApprovedUser } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
 import { describe, expect, fillLogin, headerUsername, it, logInThroughForm, open, openAdminFromMenu, settled, uniqueName, visible } from '../helpers/browser-fixture'
-import { blankIcons, danglingLabels, lowContrastText } from './a11y'
+import { ICONS, blankIcons, danglingLabels, lowContrastText } from './a11y'
 
 // Accounts in a real Chromium against the built production server: registering, waiting
 // for approval, the admin letting people in, logging in and out, and the admin guard.
@@ -281,7 +281,7 @@ describe('the look of the account pages', () => {
       const page = await context.newPage()
       const shoot = async (name: string) => {
         expect(await page.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(colorScheme === 'dark')
-        expect(await page.locator('.iconify').count()).toBeGreaterThan(0)
+        expect(await page.locator(ICONS).count()).toBeGreaterThan(0)
         expect(await blankIcons(page)).toEqual([])
         expect(await danglingLabels(page)).toEqual([])
         expect(await lowContrastText(page)).toEqual([])

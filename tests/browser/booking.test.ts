@@ -3,7 +3,7 @@ import type { Locator, Page } from 'playwright-core'
 import { ADMIN, createApprovedUser } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
 import { describe, expect, fillLogin, headerUsername, it, logInThroughForm, open, settled, uniqueName, visible } from '../helpers/browser-fixture'
-import { blankIcons, lowContrastText } from './a11y'
+import { ICONS, blankIcons, lowContrastText } from './a11y'
 
 // Booking in a real Chromium against the built production server: picking seats with the
 // keyboard, booking, the confirmation, My bookings, changing seats, cancelling, the CSV
@@ -87,7 +87,7 @@ describe('the seat picker', () => {
     // The taken seat says so in its name, is aria-disabled, and shows a cross.
     expect(await seatName(page, 'A', 2)).toBe('Row A, seat 2, taken')
     expect(await seat(page, 'A', 2).getAttribute('aria-disabled')).toBe('true')
-    expect(await seat(page, 'A', 2).locator('.iconify').count()).toBe(1)
+    expect(await seat(page, 'A', 2).locator(ICONS).count()).toBe(1)
 
     // Exactly one seat is in the tab order: the first free one.
     expect(await page.getByRole('grid').locator('[tabindex="0"]').count()).toBe(1)
@@ -122,7 +122,7 @@ describe('the seat picker', () => {
     // Space and Enter both toggle; the seat shows a check as well as its colour.
     await press(page, 'ArrowDown', 'Space')
     expect(await focused(page)).toBe('Row B, seat 1, selected')
-    expect(await seat(page, 'B', 1).locator('.iconify').count()).toBe(1)
+    expect(await seat(page, 'B', 1).locator(ICONS).count()).toBe(1)
     await press(page, 'Enter')
     expect(await focused(page)).toBe('Row B, seat 1, free')
     await press(page, 'Enter')

@@ -262,6 +262,50 @@ describe('the catalogue in the browser', () => {
     expect(await seats.getByRole('button', { name: /^Row A, seat \d+, free$/ }).count()).toBe(10)
   })
 
+  it('a long list comes in pages of twelve, and a tag on a show page leads back to the list of that tag', async ({ newPage, server, adminToken }) => {
+    // Fourteen shows with one tag of their own, each on once: two pages of results.
+    const tag = `paged-${suffix}`
+    const post = async (path: string, body: object) => {
+      const res = await server.request('POST', path, { token: adminToken, body })
+      if (res.status !== 201) throw new Error(`POST ${path}: ${res.status} ${JSON.stringify(res.body)}`)
+      return res.body as { id: number }
+    }
+    const hall = await post('/api/venues', { name: `Paged Hall ${suffix}`, place: `Pageton-${suffix}`, capacity: 20, seatsPerRow: 10 })
+    const names = Array.from({ length: 14 }, (_, i) => `Paged Show ${String(i + 1).padStart(2, '0')} ${suffix}`)
+    for (const [i, name] of names.entries()) {
+      const made = await post('/api/shows', { name, ticketPrice: 10_000, durationMinutes: 60, tags: [tag] })
+      await post('/api/screenings', { showId: made.id, venueId: hall.id, startsAt: new Date(Date.now() + (2 + i) * 86_400_000).toISOString() })
+    }
+
+    const page = await newPage()
+    await open(page, `/?tag=${tag}`)
+    await visible(page.getByRole('heading', { name: `14 shows tagged ${tag}` }))
+    await visible(page.getByText('Page 1 of 2'))
+    expect(await page.getByRole('article').count()).toBe(12)
+    const pages = page.getByRole('navigation', { name: 'Pages of results' })
+    expect(await pages.getByRole('link', { name: 'Page 1' }).getAttribute('aria-current')).toBe('page')
+    expect(await pages.getByRole('link', { name: 'Previous page' }).getAttribute('aria-disabled')).toBe('true')
+
+    // The next page holds the last two, and says so.
+    await pages.getByRole('link', { name: 'Next page' }).click()
+    await page.waitForURL(url => url.searchParams.get('page') === '2')
+    await visible(page.getByText('Showing 13–14 of 14 shows'))
+    expect(await page.getByRole('article').count()).toBe(2)
+    expect(await pages.getByRole('link', { name: 'Page 2' }).getAttribute('aria-current')).toBe('page')
+    expect(await pages.getByRole('link', { name: 'Next page' }).getAttribute('aria-disabled')).toBe('true')
+
+    // Back to page 1 by its number; then a show's tag, on its page, lists the tag again.
+    await pages.getByRole('link', { name: 'Page 1' }).click()
+    await page.waitForURL(url => !url.searchParams.has('page'))
+    await visible(page.getByText('Showing 1–12 of 14 shows'))
+    const first = await visible(page.getByRole('article').first())
+    await first.getByRole('link').click()
+    await page.waitForURL(/\/shows\/\d+$/)
+    await page.getByRole('list', { name: 'Tags' }).getByRole('link', { name: `Shows tagged ${tag}` }).click()
+    await page.waitForURL(url => url.pathname === '/' && url.searchParams.get('tag') === tag)
+    await visible(page.getByRole('heading', { name: `14 shows tagged ${tag}` }))
+  })
+
   it('a show that does not exist answers the 404 page', async ({ newPage }) => {
     const page = await newPage()
     for (const path of [`/shows/${(showId ?? 1) + 100_000}`, '/shows/not-a-number']) {
