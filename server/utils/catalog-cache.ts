@@ -5,7 +5,7 @@ import type { ShowListQuery } from '#shared/schemas/catalog'
 // Public catalogue reads are cached briefly in Nitro storage ('cache': in process by
 // default, Redis when NUXT_REDIS_URL is set, so every instance shares it). Every admin
 // write bumps a generation number that is part of each key, so a change shows at once;
-// otherwise seat counts are at most MAX_AGE seconds stale. Nothing that depends on who
+// otherwise seat counts are at most MAX_AGE seconds stale (and a second more, below). Nothing that depends on who
 // asks is cached here.
 const MAX_AGE = 5
 const GENERATION_KEY = 'catalog:generation'
@@ -43,13 +43,47 @@ const cachedFilters = defineCachedFunction(async (_gen: string) => ({ cities: aw
   ...options, maxAge: 60, name: 'filters', getKey: gen => gen,
 })
 
-export const publicShows = async (query: ShowListQuery) => cachedShows(await generation(), query)
+// Over the shared cache, a second's copy of each answer in this process: reading the shared
+// copy parses its JSON every time, which was most of a cached listing's cost. The key holds
+// the generation, so an admin change is seen at once here too; a failed read is not kept.
+// Concurrent reads of the same key share one promise. Callers only return what they get.
+const LOCAL_MS = 1000
+const LOCAL_MAX = 1000
+const local = new Map<string, { at: number, value: Promise<unknown> }>()
+function kept<T>(key: string, load: () => Promise<T>): Promise<T> {
+  const now = Date.now()
+  const hit = local.get(key)
+  if (hit && now - hit.at < LOCAL_MS) return hit.value as Promise<T>
+  const value = load()
+  local.delete(key)
+  local.set(key, { at: now, value })
+  value.catch(() => {
+    if (local.get(key)?.value === value) local.delete(key)
+  })
+  if (local.size > LOCAL_MAX) local.delete(local.keys().next().value!)
+  return value
+}
+
+export async function publicShows(query: ShowListQuery) {
+  const gen = await generation()
+  return kept(`shows:${gen}:${JSON.stringify(query)}`, () => cachedShows(gen, query))
+}
 /** A show with its upcoming screenings, as anyone sees it; NotFound when there is none. */
 export async function publicShow(id: number) {
-  const show = await cachedShow(await generation(), id)
+  const gen = await generation()
+  const show = await kept(`show:${gen}:${id}`, () => cachedShow(gen, id))
   if (!show) throw new NotFound('No such show')
   return show
 }
-export const publicSearch = async (q: string) => cachedSearch(await generation(), q)
-export const publicVenues = async (query: { q?: string, city?: string, page: number, pageSize: number }) => cachedVenues(await generation(), query)
-export const publicFilters = async () => cachedFilters(await generation())
+export async function publicSearch(q: string) {
+  const gen = await generation()
+  return kept(`search:${gen}:${q.toLowerCase()}`, () => cachedSearch(gen, q))
+}
+export async function publicVenues(query: { q?: string, city?: string, page: number, pageSize: number }) {
+  const gen = await generation()
+  return kept(`venues:${gen}:${JSON.stringify(query)}`, () => cachedVenues(gen, query))
+}
+export async function publicFilters() {
+  const gen = await generation()
+  return kept(`filters:${gen}`, () => cachedFilters(gen))
+}
