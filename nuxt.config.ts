@@ -51,7 +51,7 @@ export default defineNuxtConfig({
   css: ['~/assets/css/main.css'],
 
   // Nothing may be fetched from the network at build or run time.
-  ui: { fonts: false, experimental: { componentDetection: true } },
+  ui: { fonts: false },
 
   runtimeConfig: {
     dataDir: '.data',
