@@ -5,7 +5,7 @@ export default defineEventHandler(async (event) => {
   const url = getRequestURL(event)
   const key = pageKey(url.pathname, url.searchParams)
   if (!key) return
-  const page = await cachedPage(key)
+  const page = event.context.heldPage ?? await cachedPage(key)
   if (!page) return
   setResponseHeaders(event, page.headers)
   setResponseHeader(event, 'Vary', 'Accept-Encoding')

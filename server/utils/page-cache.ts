@@ -103,10 +103,17 @@ async function fetchOrRender(key: string): Promise<CachedPage | null> {
 }
 
 /** The page for a key: from memory, from Redis, or rendered (once, however many ask at once). */
-export async function cachedPage(key: string): Promise<CachedPage | null> {
+/** The page this process holds fresh for the key, without rendering or asking Redis: undefined when there is none. */
+export function heldPage(key: string): CachedPage | null | undefined {
   const now = Date.now()
   const hit = memory.get(key)
   if (hit && now - (hit.page?.at ?? hit.kept) < PAGE_MAX_AGE * 1000 && (!useRedis() || now - hit.kept < SHARED_FRESH_MS)) return hit.page
+  return undefined
+}
+
+export async function cachedPage(key: string): Promise<CachedPage | null> {
+  const held = heldPage(key)
+  if (held !== undefined) return held
   let pending = rendering.get(key)
   if (!pending) {
     pending = fetchOrRender(key).finally(() => rendering.delete(key))
