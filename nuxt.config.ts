@@ -94,7 +94,13 @@ export default defineNuxtConfig({
   // No app manifest: nothing here is prerendered, and no route rule matters in the browser
   // (they are the server's: caching, auth on the server). Saves the manifest's fetch and its
   // route matcher in every page's first load.
-  experimental: { appManifest: false },
+  experimental: {
+    appManifest: false,
+    // A link's page is fetched when someone points at it or focuses it, not when it scrolls
+    // into view: a home page of show cards otherwise loads and runs the show page's code
+    // while a phone is still busy hydrating.
+    defaults: { nuxtLink: { prefetchOn: { visibility: false, interaction: true } } },
+  },
   compatibilityDate: '2026-11-01',
 
   nitro: {
@@ -121,6 +127,12 @@ export default defineNuxtConfig({
     // in one place); it runs before Nuxt's own handler, which still renders error pages.
     'nitro:config'(config) {
       config.errorHandler = [fileURLToPath(new URL('./server/error.ts', import.meta.url)), ...[config.errorHandler ?? []].flat()]
+    },
+    // No <link rel="prefetch"> for every chunk the app might ever import (the admin pages'
+    // among them) on every page: on a phone's slow link they took bandwidth from the posters
+    // and the page's own code. NuxtLink still prefetches a linked page when the link is seen.
+    'build:manifest'(manifest) {
+      for (const chunk of Object.values(manifest)) chunk.prefetch = false
     },
   },
 

@@ -84,7 +84,8 @@ describe('cached public pages', () => {
       const { res, html, raw } = await page('/', { encoding: `${encoding}, deflate` })
       expect(res.headers.get('content-encoding')).toBe(encoding)
       expect(res.headers.get('vary')?.toLowerCase()).toContain('accept-encoding')
-      expect(raw.length).toBeLessThan(plain.raw.length / 4)
+      // HTML compresses to well under a third (gzip about 4×, brotli more).
+      expect(raw.length).toBeLessThan(plain.raw.length / 3)
       expect(html.replace(/nonce="[^"]+"/g, '')).toBe(plain.html.replace(/nonce="[^"]+"/g, ''))
     }
     expect(plain.res.headers.get('content-encoding')).toBeNull()
