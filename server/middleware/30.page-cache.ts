@@ -1,9 +1,8 @@
 // The public pages come from the cache (utils/page-cache.ts), compressed as the browser
 // accepts. A page that is not cacheable (an error page, a personal visit) renders as usual.
 export default defineEventHandler(async (event) => {
-  if ((event.method !== 'GET' && event.method !== 'HEAD') || isInternalRequest(event) || !useRuntimeConfig().pageCache) return
-  const url = getRequestURL(event)
-  const key = pageKey(url.pathname, url.searchParams)
+  // Worked out as the request arrived (plugins/page-cache.ts).
+  const key = event.context.pageKey === undefined ? requestPageKey(event) : event.context.pageKey
   if (!key) return
   const page = event.context.heldPage ?? await cachedPage(key)
   if (!page) return

@@ -6,13 +6,12 @@ import type { H3Event } from 'h3'
  * headers of its render (its CSP and that CSP's nonce among them), so working out the
  * route's security rules and a fresh nonce again was a quarter of serving it.
  * middleware/30.page-cache.ts then sends it, after the rate limits; a page not held here
- * goes the usual way.
+ * goes the usual way. The request's cache key is worked out here, once, for both.
  */
 export default defineNitroPlugin((nitroApp) => {
   nitroApp.hooks.hook('request', (event: H3Event) => {
-    if ((event.method !== 'GET' && event.method !== 'HEAD') || isInternalRequest(event) || !useRuntimeConfig().pageCache) return
-    const url = getRequestURL(event)
-    const key = pageKey(url.pathname, url.searchParams)
+    const key = requestPageKey(event)
+    event.context.pageKey = key
     const page = key ? heldPage(key) : undefined
     if (!page) return
     event.context.heldPage = page
@@ -22,6 +21,8 @@ export default defineNitroPlugin((nitroApp) => {
 
 declare module 'h3' {
   interface H3EventContext {
+    /** The public page's cache key of this request, or null for any other (plugins/page-cache.ts). */
+    pageKey?: string | null
     /** The cached public page found for this request (plugins/page-cache.ts). */
     heldPage?: CachedPage
   }

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache'
 import { NotFound } from '../domain/errors'
 import { getShowDetail, listCities, listShows, listTags, listVenues, search } from '../domain/catalog'
 import type { ShowListQuery } from '#shared/schemas/catalog'
@@ -5,8 +6,8 @@ import type { ShowListQuery } from '#shared/schemas/catalog'
 // Public catalogue reads are cached briefly in Nitro storage ('cache': in process by
 // default, Redis when NUXT_REDIS_URL is set, so every instance shares it). Every admin
 // write bumps a generation number that is part of each key, so a change shows at once;
-// otherwise seat counts are at most MAX_AGE seconds stale (and a second more, below). Nothing that depends on who
-// asks is cached here.
+// otherwise seat counts are at most MAX_AGE seconds stale (and a second more, below).
+// Nothing that depends on who asks is cached here.
 const MAX_AGE = 5
 const GENERATION_KEY = 'catalog:generation'
 
@@ -47,20 +48,15 @@ const cachedFilters = defineCachedFunction(async (_gen: string) => ({ cities: aw
 // copy parses its JSON every time, which was most of a cached listing's cost. The key holds
 // the generation, so an admin change is seen at once here too; a failed read is not kept.
 // Concurrent reads of the same key share one promise. Callers only return what they get.
-const LOCAL_MS = 1000
-const LOCAL_MAX = 1000
-const local = new Map<string, { at: number, value: Promise<unknown> }>()
+const local = new LRUCache<string, Promise<unknown>>({ max: 1000, ttl: 1000 })
 function kept<T>(key: string, load: () => Promise<T>): Promise<T> {
-  const now = Date.now()
   const hit = local.get(key)
-  if (hit && now - hit.at < LOCAL_MS) return hit.value as Promise<T>
+  if (hit) return hit as Promise<T>
   const value = load()
-  local.delete(key)
-  local.set(key, { at: now, value })
+  local.set(key, value)
   value.catch(() => {
-    if (local.get(key)?.value === value) local.delete(key)
+    if (local.get(key) === value) local.delete(key)
   })
-  if (local.size > LOCAL_MAX) local.delete(local.keys().next().value!)
   return value
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
+import type { H3Event } from 'h3'
 import { LRUCache } from 'lru-cache'
 
 // The public pages' cache: each page is rendered once for everybody (anonymously), its
@@ -103,6 +104,16 @@ async function fetchOrRender(key: string): Promise<CachedPage | null> {
 }
 
 /** The page for a key: from memory, from Redis, or rendered (once, however many ask at once). */
+/**
+ * The cache key of a request for a public page, or null: only GET and HEAD from outside
+ * (the cache's own renders are internal requests), and only while the cache is on.
+ */
+export function requestPageKey(event: H3Event): string | null {
+  if ((event.method !== 'GET' && event.method !== 'HEAD') || isInternalRequest(event) || !useRuntimeConfig().pageCache) return null
+  const url = getRequestURL(event)
+  return pageKey(url.pathname, url.searchParams)
+}
+
 /** The page this process holds fresh for the key, without rendering or asking Redis: undefined when there is none. */
 export function heldPage(key: string): CachedPage | null | undefined {
   const now = Date.now()
