@@ -38,6 +38,8 @@ const PUBLIC_PAGE = { auth: { disableServerSideAuth: true } }
 
 export default defineNuxtConfig({
   modules: ['@nuxt/ui', '@nuxt/eslint', '@sidebase/nuxt-auth', '@vueuse/nuxt', 'nuxt-security', keepServerPrefetchOnClient, clientIconsOnly],
+  // A terminal's logs while developing; production prints JSON lines (NUXT_LOG_FORMAT).
+  $development: { runtimeConfig: { logFormat: 'pretty' } },
   devtools: { enabled: false },
 
   app: {
@@ -65,7 +67,17 @@ export default defineNuxtConfig({
     smtpUrl: '',
     mailFrom: 'TicketShow <no-reply@localhost>',
     redisUrl: '',
+    /** posters in an S3-compatible bucket instead of the database: NUXT_S3_BUCKET, NUXT_S3_ENDPOINT, … */
+    s3: { bucket: '', endpoint: '', region: '', accessKeyId: '', secretAccessKey: '' },
     scheduler: 'on',
+    /** the bearer token of POST /api/cron/{task}, the platforms' scheduled ticks; unset: the route refuses every call */
+    cronSecret: '',
+    /** the bearer token that reads /api/metrics without an admin's login; unset: admins only */
+    metricsToken: '',
+    /** `json` (one object per line, for log collectors) or `pretty` (for a terminal) */
+    logFormat: 'json',
+    /** the least severe log lines printed: debug, info, warn or error */
+    logLevel: 'info',
     /** local time (HH:MM, in defaultTimezone) after which reminders:daily sends tomorrow's reminders */
     reminderTime: '18:00',
     defaultTimezone: 'Asia/Kolkata',

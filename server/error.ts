@@ -3,6 +3,7 @@ import { defineNitroErrorHandler } from 'nitropack/runtime'
 import { isDatabaseUnavailable } from './db/errors'
 import { reportDatabaseUnavailable } from './utils/db-availability'
 import { toHttpError } from './utils/errors'
+import { requestLogger } from './utils/logger'
 
 // Nitro's error handler, ahead of Nuxt's (nuxt.config.ts puts it first). An error under
 // /api/ is answered here, as JSON in the documented shape and nothing more: no `url`, no
@@ -19,8 +20,10 @@ export default defineNitroErrorHandler(async (error, event, { defaultHandler }) 
     Object.assign(error, { statusCode: http.statusCode, statusMessage: http.statusMessage, message: http.message, data: http.data, unhandled: http.unhandled })
     return
   }
-  // Nitro's own handler logs an unexpected error and gives the safe headers of a JSON error.
-  const res = await defaultHandler(http, event, { json: true })
+  // An unexpected error is logged with the request's id; Nitro's own handler gives the safe
+  // headers of a JSON error.
+  if (http.unhandled) requestLogger(event).error({ err: cause, method: event.method, path: event.path }, 'unhandled error')
+  const res = await defaultHandler(http, event, { json: true, silent: true })
   setResponseHeaders(event, res.headers)
   setResponseStatus(event, http.statusCode, http.statusMessage)
   const data = http.data as Record<string, unknown> | undefined

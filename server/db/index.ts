@@ -166,6 +166,12 @@ function withStatementCache(sqlite: SQLite.Database, checkpointer?: Checkpointer
 }
 
 /** Applies every pending migration; throws on the first that fails (it is rolled back). */
+/** The migrations this build knows that the database has not had yet (none: the schema is current). */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider })
+  return (await migrator.getMigrations()).filter(m => !m.executedAt).map(m => m.name)
+}
+
 export async function migrateToLatest(db: Db): Promise<void> {
   const migrator = new Migrator({ db, provider: migrationProvider })
   const { error, results } = await migrator.migrateToLatest()

@@ -149,6 +149,15 @@ export interface Database {
   revoked_tokens: RevokedTokensTable
   rate_limits: RateLimitsTable
   task_runs: TaskRunsTable
+  files: FilesTable
+}
+
+/** Stored files (posters), shared by every instance through the database. */
+export interface FilesTable {
+  key: string
+  data: Buffer
+  size: number
+  updated_at: string
 }
 
 export type UserRow = Selectable<UsersTable>

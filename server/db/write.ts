@@ -92,6 +92,13 @@ export class WalSyncer {
  * the server goes on parsing requests and running the next batch. Every other write keeps
  * synchronous=FULL, restored before the connection is let go.
  */
+const batchListeners: Array<(size: number) => void> = []
+
+/** Calls `listener` with the size of every batch the group committer commits (metrics). */
+export function onBatchCommitted(listener: (size: number) => void): void {
+  batchListeners.push(listener)
+}
+
 export class GroupCommitter {
   private queue: Job[] = []
   private running = false
@@ -171,6 +178,7 @@ export class GroupCommitter {
       return
     }
     this.checkpointer?.kick()
+    for (const listener of batchListeners) listener(batch.length)
     const acknowledge = () => {
       for (const { job, value } of done) job.resolve(value)
     }

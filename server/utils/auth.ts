@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
 import type { H3Event } from 'h3'
 import { findSessionUser, touchLastSeen, verifyToken } from '../domain/accounts'
 import type { TokenClaims } from '../domain/accounts'
@@ -49,4 +50,11 @@ export async function requireAdmin(event: H3Event): Promise<UserRow> {
   if (user.role !== 'admin')
     throw httpError(403, 'Only admins may do that')
   return user
+}
+
+/** Whether the request's `Authorization: Bearer` token is `secret` (compared in constant time); never true for an empty secret. */
+export function bearerIs(event: H3Event, secret: string): boolean {
+  const sent = /^Bearer\s+(\S+)$/i.exec(getRequestHeader(event, 'authorization') ?? '')?.[1]
+  const digest = (text: string) => createHash('sha256').update(text).digest()
+  return Boolean(secret && sent && timingSafeEqual(digest(sent), digest(secret)))
 }

@@ -1,11 +1,14 @@
 import { availableParallelism } from 'node:os'
 import type { Db, Dialect } from '../db'
 import { MAX_READERS, openDb, readersOf } from '../db'
+import { isServerless } from './lifecycle'
 
 interface DbState {
   db: Db
   dialect: Dialect
   ready: boolean
+  /** serverless: the migrations the database still lacks (the deploy step has not run) */
+  behind?: string[]
 }
 
 let state: DbState | undefined
@@ -16,7 +19,7 @@ let state: DbState | undefined
  * a Node server (serverless presets run a function per request; nothing to share there).
  */
 export function dbReaders(configured: unknown, preset = String(import.meta.preset ?? '')): number {
-  if (!preset.startsWith('node') && preset !== 'nitro-dev') return 0
+  if (isServerless(preset)) return 0
   const n = configured === '' || configured === 'auto' || configured === undefined ? Math.min(availableParallelism(), 4) : Number(configured)
   return Number.isFinite(n) ? Math.min(Math.max(0, Math.floor(n)), MAX_READERS) : 0
 }

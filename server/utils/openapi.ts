@@ -9,7 +9,9 @@ import { TASKS } from '../domain/tasks'
 import { BROWSE_ROUTE } from './rate-limit'
 
 /** Who may call an operation; `anyone+admin`: anyone, and an admin's token shows more. */
-type Who = 'anyone' | 'anyone+admin' | 'user' | 'approved user' | 'admin'
+type Who = 'anyone' | 'anyone+admin' | 'user' | 'approved user' | 'admin' | 'cron' | 'metrics'
+
+const CRON_METHODS = ['post', 'get'] as const
 
 interface Operation {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete'
@@ -87,6 +89,10 @@ export const operations: Operation[] = [
   { method: 'get', path: '/api/admin/tasks', id: 'listTasks', tag: 'Admin', summary: 'The tasks with their schedule and last run', description: 'Each scheduled task, when it acts, and its last recorded run.', who: 'admin', ok: [200, 'Every task', R.TaskListResponse] },
   { method: 'post', path: '/api/admin/tasks/{name}', id: 'runTask', tag: 'Admin', summary: 'Run a task now', description: 'Runs reminders:daily, reports:monthly, mail:flush or db:seed at once, whatever the schedule or NUXT_SCHEDULER say; the run is recorded.', who: 'admin', ok: [200, 'What the task returned', z.object({ result: z.unknown() })], errors: { 404: 'No such task' } },
   { method: 'get', path: '/api/health', id: 'getHealth', tag: 'Operations', summary: 'Whether the server can answer', description: 'For load balancers: 200 while the database answers within two seconds (`status: degraded` while Redis is unreachable, when the database answers in its place), 503 while the server is starting or the database does not answer.', who: 'anyone', ok: [200, 'Healthy', R.HealthResponse] },
+  { method: 'get', path: '/api/health/live', id: 'getLiveness', tag: 'Operations', summary: 'Whether the process answers at all', description: 'For an orchestrator\'s liveness probe: 200 whenever the process can answer, while starting, stopping or with its database gone. Touches neither the database nor Redis.', who: 'anyone', ok: [200, 'Alive', R.LiveResponse] },
+  { method: 'get', path: '/api/health/ready', id: 'getReadiness', tag: 'Operations', summary: 'Whether this instance should get traffic', description: 'For a readiness probe: 200 once migrated, while not stopping, with the database answering within two seconds and, when NUXT_REDIS_URL is set, Redis answering a PING within one; 503 with Retry-After otherwise.', who: 'anyone', ok: [200, 'Ready', R.ReadyResponse] },
+  ...CRON_METHODS.map(method => ({ method, path: '/api/cron/{task}', id: method === 'post' ? 'runCronTask' : 'runCronTaskVercel', tag: 'Operations', summary: method === 'post' ? 'A scheduled tick, from the platform\'s scheduler' : 'The same tick for Vercel Cron, which calls with GET', description: `For platforms without a process that stays up (Vercel, Netlify, AWS Lambda): the tick that node-server's own cron runner would give. Send \`Authorization: Bearer $NUXT_CRON_SECRET\`. A tick acts only when its moment has come (reminders:daily after NUXT_REMINDER_TIME, reports:monthly on the 1st), whatever NUXT_SCHEDULER says; ticks from two platforms at once still send each email once. Tasks: ${TASKS.filter(t => t.cron).map(t => t.name).join(', ')}.`, who: 'cron', ok: [200, 'What the tick did', R.CronResponse], errors: { 404: 'No such scheduled task' } } satisfies Operation)),
+  { method: 'get', path: '/api/metrics', id: 'getMetrics', tag: 'Operations', summary: 'Prometheus metrics of this instance', description: 'Requests and latency by route, bookings, the outbox backlog, group-commit batch sizes and Node\'s process metrics, in the Prometheus text format. For a scraper with `Authorization: Bearer $NUXT_METRICS_TOKEN`, or an admin.', who: 'metrics', ok: [200, 'Prometheus text exposition format', z.string()], okType: 'text/plain' },
   { method: 'get', path: '/api/openapi.json', id: 'getOpenApi', tag: 'Operations', summary: 'This document', description: 'The OpenAPI 3.1 description of this API, generated from the schemas the server validates with.', who: 'anyone', ok: [200, 'OpenAPI 3.1', z.object({ openapi: z.string() }).loose()] },
 ]
 
@@ -107,6 +113,8 @@ const SECURITY: Record<Who, Array<Record<string, string[]>>> = {
   'user': [{ bearerAuth: [] }],
   'approved user': [{ bearerAuth: [] }],
   'admin': [{ bearerAuth: [] }],
+  'cron': [{ cronSecret: [] }],
+  'metrics': [{ metricsToken: [] }, { bearerAuth: [] }],
 }
 
 function responsesOf(op: Operation): Record<string, unknown> {
@@ -116,12 +124,19 @@ function responsesOf(op: Operation): Record<string, unknown> {
     [code]: { description, ...(schema && { content: { [type]: { schema: out(schema) } } }) },
   }
   if (op.path === '/api/health') {
-    responses[503] = { description: 'Starting, or the database does not answer', content: { 'application/json': { schema: out(R.HealthUnavailableResponse) } } }
+    responses[503] = { description: 'Starting, stopping, or the database does not answer', content: { 'application/json': { schema: out(R.HealthUnavailableResponse) } } }
+    return responses
+  }
+  if (op.path === '/api/health/live') return responses
+  if (op.path === '/api/health/ready') {
+    responses[503] = { description: 'Starting, stopping, or the database or Redis does not answer', headers: retryAfter, content: { 'application/json': { schema: out(R.ReadyResponse) } } }
     return responses
   }
   const errors: Record<number, string> = {}
   if (op.body || op.query || op.path.includes('{id}')) errors[400] = 'Invalid input: data.issues lists each problem'
   if (op.who === 'user' || op.who === 'approved user' || op.who === 'admin') errors[401] = 'No valid bearer token'
+  if (op.who === 'cron') errors[401] = 'No NUXT_CRON_SECRET configured, or not the bearer token sent'
+  if (op.who === 'metrics') Object.assign(errors, { 401: 'Neither NUXT_METRICS_TOKEN nor an admin\'s token', 403: 'Not an admin' })
   if (op.who === 'admin') errors[403] = 'Not an admin'
   if (op.who === 'approved user') errors[403] = 'Not approved yet'
   // Limits before work (middleware/body-limit.ts): every request that may carry a body.
@@ -179,7 +194,11 @@ export function buildOpenApi(siteUrl: string) {
     servers: [{ url: server, description: 'This deployment (NUXT_PUBLIC_SITE_URL)' }],
     tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The token from POST /api/auth/login, as `Authorization: Bearer <token>`' } },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The token from POST /api/auth/login, as `Authorization: Bearer <token>`' },
+        cronSecret: { type: 'http', scheme: 'bearer', description: 'The deployment\'s NUXT_CRON_SECRET (or Vercel\'s CRON_SECRET), as `Authorization: Bearer <secret>`' },
+        metricsToken: { type: 'http', scheme: 'bearer', description: 'The deployment\'s NUXT_METRICS_TOKEN, as `Authorization: Bearer <token>`' },
+      },
       schemas: { Error: out(R.ErrorResponse) },
       headers: { RetryAfter: { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 1 } } },
       responses: { Starting: error('TicketShow is starting (migrating its database); try again after Retry-After seconds', retryAfter) },

@@ -30,7 +30,10 @@ export function defineRecordedTask(def: RecordedTask) {
     async run(event: TaskEvent) {
       const payload = (event.payload ?? {}) as Record<string, unknown>
       const scheduled = isScheduledRun(payload)
-      if (!schedulerAllows(scheduled, String(useRuntimeConfig().scheduler ?? 'on')))
+      // A platform's tick (POST /api/cron/{task}) was asked for explicitly: NUXT_SCHEDULER
+      // governs this instance's own cron runner only.
+      const ownRunner = scheduled && payload.trigger !== 'cron'
+      if (!schedulerAllows(ownRunner, String(useRuntimeConfig().scheduler ?? 'on')))
         return { result: { skipped: 'scheduler is off on this instance (NUXT_SCHEDULER=off)' } }
       const state = useDbState()
       if (scheduled && !state.ready) return { result: { skipped: 'the server is still starting' } }

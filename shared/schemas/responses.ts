@@ -28,7 +28,14 @@ export const SearchResponse = z.object({ shows: z.array(ShowListItemResponse), v
 export const FiltersResponse = z.object({ cities: z.array(z.string()), tags: z.array(z.object({ tag: z.string(), count: z.number().int() })) })
 const cacheState = z.enum(['memory', 'ok', 'degraded']).describe('memory: no Redis configured; ok: Redis connected; degraded: Redis unreachable (answers come from the database)')
 export const HealthResponse = z.object({ status: z.enum(['ok', 'degraded']), database: z.literal('ok'), cache: cacheState })
-export const HealthUnavailableResponse = z.object({ status: z.enum(['starting', 'unavailable']), database: z.enum(['starting', 'unavailable']), cache: cacheState })
+export const HealthUnavailableResponse = z.object({ status: z.enum(['starting', 'unavailable', 'stopping']), database: z.enum(['starting', 'unavailable', 'ok']), cache: cacheState })
+export const LiveResponse = z.object({ status: z.literal('ok'), uptime: z.number().int().describe('seconds since the process started') })
+export const ReadyResponse = z.object({
+  status: z.enum(['ready', 'starting', 'stopping', 'unavailable']),
+  database: z.enum(['ok', 'starting', 'unavailable']),
+  redis: z.enum(['ok', 'unavailable', 'not configured']),
+})
+export const CronResponse = z.object({ task: z.string(), result: z.unknown().describe('what the run returned, or `{ skipped }` when it was not due') })
 export const ErrorResponse = z.object({
   statusCode: z.number().int(), statusMessage: z.string(), message: z.string(),
   data: z.record(z.string(), z.unknown()).optional().describe('Validation failures: { issues: [{ code, path, message }] }; 409 on seats: { seatsLeft }; 429: { retryAfter }'),

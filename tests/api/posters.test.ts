@@ -1,8 +1,11 @@
-import { readdirSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
-import { describe, expect, it } from 'vitest'
-import { useTestServer } from '../helpers/server'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { Db } from '../../server/db'
+import { openServerDb } from '../helpers/fixtures'
+import { ADMIN, login, startServer, useTestServer } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
 
 // PUT /api/shows/{id}/poster and GET /posters/{file} on the built server.
@@ -14,7 +17,12 @@ let server: TestServer
 let adminToken: string
 let userToken: string
 
-useTestServer(ready => ({ server, adminToken, member: { token: userToken } } = ready))
+let db: Db
+useTestServer((ready) => {
+  ({ server, adminToken, member: { token: userToken } } = ready)
+  db = openServerDb(server)
+})
+afterAll(() => db?.destroy())
 
 let seq = 0
 async function newShow(): Promise<{ id: number, name: string }> {
@@ -47,13 +55,10 @@ async function fetchRaw(path: string, method = 'GET') {
   return { status: res.status, headers: res.headers, data: Buffer.from(await res.arrayBuffer()) }
 }
 
-function posterFiles(): string[] {
-  try {
-    return readdirSync(join(server.dataDir, 'posters')).sort()
-  }
-  catch {
-    return []
-  }
+/** The poster files the server keeps (in its database, not in a folder). */
+async function posterFiles(): Promise<string[]> {
+  const rows = await db.selectFrom('files').select('key').where('key', 'like', 'posters:%').orderBy('key').execute()
+  return rows.map(r => r.key.slice('posters:'.length))
 }
 
 describe('PUT /api/shows/{id}/poster', () => {
@@ -111,10 +116,10 @@ describe('PUT /api/shows/{id}/poster', () => {
     const res = await upload(show.id, form(await image('png'), '../../evil.webp'))
     expect(res.status).toBe(200)
     expect(res.body.posterUrl).not.toMatch(/evil/)
-    expect(posterFiles().filter(f => /evil/.test(f))).toEqual([])
+    expect((await posterFiles()).filter(f => /evil/.test(f))).toEqual([])
   })
 
-  it('replaces an old poster: the old files answer 404 and are gone from the disk', async () => {
+  it('replaces an old poster: the old files answer 404 and are gone from storage', async () => {
     const show = await newShow()
     const first = (await upload(show.id, form(await image('png')))).body
     const second = (await upload(show.id, form(await image('jpeg'), 'second.jpg', 'image/jpeg'))).body
@@ -123,7 +128,7 @@ describe('PUT /api/shows/{id}/poster', () => {
     expect((await fetchRaw(first.posterUrl)).status).toBe(404)
     expect((await fetchRaw(first.posterThumbUrl)).status).toBe(404)
     expect((await fetchRaw(second.posterUrl)).status).toBe(200)
-    const mine = posterFiles().filter(f => f.startsWith(`${show.id}-`))
+    const mine = (await posterFiles()).filter(f => f.startsWith(`${show.id}-`))
     expect(mine).toEqual([second.posterThumbUrl, second.posterUrl].map((u: string) => u.slice('/posters/'.length)).sort())
   })
 
@@ -132,7 +137,7 @@ describe('PUT /api/shows/{id}/poster', () => {
     const { body } = await upload(show.id, form(await image('png')))
     expect((await server.request('DELETE', `/api/shows/${show.id}`, { token: adminToken })).status).toBe(204)
     expect((await fetchRaw(body.posterUrl)).status).toBe(404)
-    expect(posterFiles().filter(f => f.startsWith(`${show.id}-`))).toEqual([])
+    expect((await posterFiles()).filter(f => f.startsWith(`${show.id}-`))).toEqual([])
   })
 
   it.each([
@@ -209,10 +214,10 @@ describe('PUT /api/shows/{id}/poster', () => {
   })
 
   it('answers 404 for an unknown show and 400 for a non-numeric id', async () => {
-    const before = posterFiles()
+    const before = await posterFiles()
     expect((await upload(987654321, form(await image('png')))).status).toBe(404)
     expect((await upload('abc', form(await image('png')))).status).toBe(400)
-    expect(posterFiles()).toEqual(before)
+    expect(await posterFiles()).toEqual(before)
   })
 })
 
@@ -241,5 +246,53 @@ describe('GET /posters/{file}', () => {
     const show = await newShow()
     const { body } = await upload(show.id, form(await image('png')))
     expect((await fetchRaw(body.posterUrl.replace('.webp', '.WEBP'))).status).toBe(404)
+  })
+})
+
+describe('where posters are kept', () => {
+  it('in the database: another instance with a data dir of its own serves what this one stored, and no folder is written', async () => {
+    const show = await newShow()
+    const { body } = await upload(show.id, form(await image('png')))
+    const original = await fetchRaw(body.posterUrl)
+    expect(original.status).toBe(200)
+    expect(existsSync(join(server.dataDir, 'posters'))).toBe(false)
+    // The same database (the SQLite file by path, or the PostgreSQL database), its own data dir.
+    const other = await startServer({ databaseUrl: server.databaseUrl || join(server.dataDir, 'ticketshow.sqlite') })
+    try {
+      const res = await fetch(other.url + body.posterUrl)
+      expect(res.status).toBe(200)
+      expect(Buffer.from(await res.arrayBuffer()).equals(original.data)).toBe(true)
+      // A poster replaced there is gone here too (within the minute this process keeps a copy).
+      const otherAdmin = await login(other, ADMIN.username, ADMIN.password)
+      const replaced = await other.request('PUT', `/api/shows/${show.id}/poster`, { token: otherAdmin, body: form(await image('jpeg'), 'b.jpg', 'image/jpeg') })
+      expect(replaced.status).toBe(200)
+      expect((await fetchRaw(replaced.body.posterUrl)).status).toBe(200)
+      expect(existsSync(join(other.dataDir, 'posters'))).toBe(false)
+    }
+    finally {
+      await other.stop()
+    }
+  })
+
+  it('moves a poster folder left by an older version into the database at start-up, and keeps the folder', async () => {
+    // A data dir as an older TicketShow left it: posters in a folder.
+    const dataDir = mkdtempSync(join(tmpdir(), 'ticketshow-legacy-'))
+    mkdirSync(join(dataDir, 'posters'))
+    const legacy = await sharp({ create: { width: 600, height: 900, channels: 3, background: '#336699' } }).webp().toBuffer()
+    writeFileSync(join(dataDir, 'posters', '424242-0123456789abcdef-600.webp'), legacy)
+    writeFileSync(join(dataDir, 'posters', 'not-a-poster.txt'), 'x')
+    const upgraded = await startServer({ dataDir, databaseUrl: server.databaseUrl || join(server.dataDir, 'ticketshow.sqlite') })
+    try {
+      await expect.poll(() => upgraded.output()).toMatch(/moved 1 posters/)
+      const res = await fetch(`${upgraded.url}/posters/424242-0123456789abcdef-600.webp`)
+      expect(res.status).toBe(200)
+      expect(Buffer.from(await res.arrayBuffer()).equals(legacy)).toBe(true)
+      expect(existsSync(join(dataDir, 'posters.moved', '424242-0123456789abcdef-600.webp'))).toBe(true)
+      expect(existsSync(join(dataDir, 'posters'))).toBe(false)
+    }
+    finally {
+      await upgraded.stop()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
   })
 })

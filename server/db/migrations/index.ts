@@ -9,6 +9,7 @@ import * as m0007 from './0007_outbox_template'
 import * as m0008 from './0008_screening_seats_version'
 import * as m0009 from './0009_rate_limits_sessions'
 import * as m0010 from './0010_catalog_listing_indexes'
+import * as m0011 from './0011_files'
 
 // A bundled server cannot read a folder, so migrations are listed here by hand.
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0008_screening_seats_version': m0008,
   '0009_rate_limits_sessions': m0009,
   '0010_catalog_listing_indexes': m0010,
+  '0011_files': m0011,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -1,11 +1,10 @@
-import { POSTER_FILE } from '~~/server/domain/catalog'
 import { NotFound } from '~~/server/domain/errors'
 
 // Poster names change whenever a poster does, so they can be cached for a year.
 export default defineEventHandler(async (event) => {
   assertMethod(event, ['GET', 'HEAD'])
   const file = getRouterParam(event, 'file') ?? ''
-  const data = POSTER_FILE.test(file) ? await usePosterStorage().getItemRaw<Buffer>(file) : null
+  const data = await readPoster(file)
   if (!data) throw new NotFound('No such poster')
   setResponseHeaders(event, {
     'Content-Type': 'image/webp',

@@ -1,0 +1,19 @@
+/**
+ * Readiness: 200 when this instance should get traffic: migrated, not stopping, its
+ * database answering within two seconds and, when NUXT_REDIS_URL is set, Redis answering a
+ * PING within one; 503 otherwise, with what failed.
+ */
+export default defineEventHandler(async (event) => {
+  const state = useDbState()
+  const [database, redis] = await Promise.all([databaseAnswers(), redisAnswers()])
+  const body = {
+    status: isStopping() ? 'stopping' : !state.ready ? 'starting' : database && redis ? 'ready' : 'unavailable',
+    database: !state.ready ? 'starting' : database ? 'ok' : 'unavailable',
+    redis: !useRedis() ? 'not configured' : redis ? 'ok' : 'unavailable',
+  } as const
+  if (body.status !== 'ready') {
+    setResponseStatus(event, 503, 'Service Unavailable')
+    setResponseHeader(event, 'Retry-After', 5)
+  }
+  return body
+})
