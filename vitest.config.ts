@@ -3,10 +3,11 @@ import { defineConfig } from 'vitest/config'
 
 const alias = { '#shared': fileURLToPath(new URL('./shared', import.meta.url)) }
 
-// Three layers: unit (domain functions on an in-memory SQLite database, or a fresh
-// PostgreSQL database when TEST_DATABASE_URL is set), api (a built server over real HTTP)
-// and browser (Chromium clicking through real pages). The built server is made once per
-// run by tests/helpers/global-setup.ts.
+// Four layers: unit (domain functions on an in-memory SQLite database, or a fresh
+// PostgreSQL database when TEST_DATABASE_URL is set), api (a built server over real HTTP),
+// platforms (the serverless builds: their handlers called with real events, their
+// generated configs) and browser (Chromium clicking through real pages). Each build is made
+// once per run, when a source is newer (tests/helpers/build.ts).
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -18,6 +19,10 @@ export default defineConfig({
       {
         resolve: { alias },
         test: { name: 'api', include: ['tests/api/**/*.test.ts'], environment: 'node', globalSetup: ['tests/helpers/global-setup.ts'], testTimeout: 30_000, hookTimeout: 90_000 },
+      },
+      {
+        resolve: { alias },
+        test: { name: 'platforms', include: ['tests/platforms/**/*.test.ts'], environment: 'node', globalSetup: ['tests/helpers/platforms-setup.ts'], fileParallelism: false, testTimeout: 60_000, hookTimeout: 90_000 },
       },
       {
         resolve: { alias },

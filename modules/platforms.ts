@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineNuxtModule, useLogger } from 'nuxt/kit'
 import { TASKS } from '../server/domain/tasks/schedule'
@@ -13,7 +14,8 @@ import { TASKS } from '../server/domain/tasks/schedule'
  *   (server/entries/aws-lambda.ts) and Cloudflare cron triggers in wrangler.json; each
  *   calls the same tick as POST /api/cron/{task}. node-server and node-cluster keep
  *   Nitro's own cron runner (nitro.scheduledTasks);
- * - Vercel's function runtime is the Node.js major version that built the app.
+ * - Vercel's function runtime is the Node.js major version that built the app;
+ * - node-cluster's primary passes SIGTERM on to its workers (server/entries/node-cluster.ts).
  */
 const root = fileURLToPath(new URL('..', import.meta.url))
 const SCHEDULED = TASKS.filter(t => t.cron) as Array<{ name: string, cron: string }>
@@ -46,6 +48,15 @@ export default defineNuxtModule({
     const log = useLogger('platforms')
     nuxt.hook('nitro:init', (nitro) => {
       const preset = String(nitro.options.preset)
+      if (preset === 'node-cluster') {
+        nitro.options.entry = join(root, 'server/entries/node-cluster.ts')
+        // The workers run Nitro's node-server entry, bundled with the rest (not an import of
+        // node_modules/nitropack, whose own `#nitro-internal-*` imports only the bundle has).
+        const nitropack = dirname(createRequire(import.meta.url).resolve('nitropack/package.json'))
+        const nodeServer = join(nitropack, 'dist/presets/node/runtime/node-server.mjs')
+        nitro.options.alias['#ticketshow/node-server'] = nodeServer
+        nitro.options.externals = { ...nitro.options.externals, inline: [...(nitro.options.externals?.inline ?? []), dirname(nodeServer)] }
+      }
       if (preset.startsWith('node') || nitro.options.dev) return
       nitro.options.alias['better-sqlite3'] = join(root, 'server/entries/no-sqlite.ts')
 
@@ -55,11 +66,12 @@ export default defineNuxtModule({
         if ([20, 22, 24].includes(NODE_MAJOR)) vercel.functions = { ...vercel.functions, runtime: `nodejs${NODE_MAJOR}.x` }
         log.info(`Vercel: ${SCHEDULED.length} crons, runtime nodejs${NODE_MAJOR}.x`)
       }
+      if (preset === 'netlify') nitro.options.entry = join(root, 'server/entries/netlify.ts')
       if (preset.startsWith('netlify')) {
         nitro.hooks.hook('compiled', () => {
           for (const task of SCHEDULED) {
             const name = `ticketshow-cron-${task.name.replace(/:/g, '-')}`
-            const dir = join(nitro.options.rootDir, '.netlify/functions-internal', name)
+            const dir = join(nitro.options.output.dir, name)
             mkdirSync(dir, { recursive: true })
             writeFileSync(join(dir, `${name}.mjs`), netlifyCronFunction(task))
           }
@@ -69,9 +81,20 @@ export default defineNuxtModule({
       if (preset === 'aws-lambda') nitro.options.entry = join(root, 'server/entries/aws-lambda.ts')
       if (preset.startsWith('cloudflare')) {
         const cloudflare = (nitro.options.cloudflare ??= {}) as { wrangler?: { triggers?: { crons?: string[] } }, deployConfig?: boolean, nodeCompat?: boolean }
+        for (const native of ['sharp', '@node-rs/argon2', 'pg-native']) nitro.options.alias[native] = join(root, 'server/entries/workers-native.ts')
         cloudflare.deployConfig = true
         cloudflare.nodeCompat = true
         cloudflare.wrangler = { ...cloudflare.wrangler, triggers: { crons: [...new Set(SCHEDULED.map(t => t.cron))] } }
+        // Workers bundle every dependency, and Nitro replaces `typeof window` with
+        // "undefined" as text, inside string literals too: in papaparse's worker source
+        // (a string) that made a syntax error. Written `typeof(window)` it is left alone.
+        nitro.hooks.hook('rollup:before', (_nitro, config) => {
+          const plugins = (config.plugins ??= []) as unknown[]
+          plugins.unshift({
+            name: 'ticketshow:papaparse-typeof-window',
+            transform: (code: string, id: string) => id.includes('/papaparse/') ? code.replace(/typeof window/g, 'typeof(window)') : null,
+          })
+        })
       }
     })
   },

@@ -1,17 +1,35 @@
-// The AWS Lambda entry: Nitro's own handler for HTTP events (API Gateway v1 and v2,
-// function URLs), plus TicketShow's scheduled ticks from Amazon EventBridge, which a plain
-// Nitro build would take for a request with no path. Wired by modules/platforms.ts.
-//
-// Two ways to schedule (README, "AWS Lambda"):
-//   - one rule `rate(1 minute)` with the default event ({"source": "aws.events",
-//     "detail-type": "Scheduled Event", "time": …}): every task whose cron expression
-//     matches that minute ticks, as node-server's own cron runner would do;
-//   - a schedule per task whose input is {"task": "mail:flush"}.
-// Either way a tick acts only when its moment has come, and is recorded in task_runs.
+// The AWS Lambda entry (modules/platforms.ts puts it in place of Nitro's own): HTTP events
+// (API Gateway REST and HTTP APIs, function URLs) as Nitro's handler takes them, with three
+// differences, plus TicketShow's scheduled ticks from Amazon EventBridge:
+//   - a base64 body (an upload) reaches the app as the bytes it is, not as UTF-8 text;
+//   - each request is marked as the platform's (utils/client.ts): the rate limits apply to
+//     it, per the client address API Gateway saw (requestContext sourceIp);
+//   - a scheduled event runs ticks instead of being taken for a request with no path.
+// Two ways to schedule (README, "AWS Lambda"): one rule `rate(1 minute)` with the default
+// event ({"source": "aws.events", "detail-type": "Scheduled Event", "time": …}) ticks every
+// task whose cron expression matches that minute, as node-server's cron runner does; or a
+// schedule per task whose input is {"task": "mail:flush"}. Either way a tick acts only when
+// its moment has come, and is recorded in task_runs.
 import { Cron } from 'croner'
-import { handler as httpHandler } from 'nitropack/presets/aws-lambda/runtime/aws-lambda'
-import { runTask } from 'nitropack/runtime'
+import { useNitroApp, runTask } from 'nitropack/runtime'
+import { normalizeCookieHeader } from 'nitropack/runtime/internal/utils'
+import { normalizeLambdaIncomingHeaders, normalizeLambdaOutgoingBody, normalizeLambdaOutgoingHeaders } from 'nitropack/runtime/internal/utils.lambda'
+import { withQuery } from 'ufo'
 import { TASKS } from '../domain/tasks'
+import type { PlatformRequest } from '../utils/client'
+
+interface HttpEvent {
+  httpMethod?: string
+  path?: string
+  rawPath?: string
+  headers?: Record<string, string | undefined>
+  queryStringParameters?: Record<string, string | undefined> | null
+  multiValueQueryStringParameters?: Record<string, string[] | undefined> | null
+  cookies?: string[]
+  body?: string | null
+  isBase64Encoded?: boolean
+  requestContext?: { http?: { method?: string, sourceIp?: string }, identity?: { sourceIp?: string } }
+}
 
 interface ScheduledEvent {
   'source'?: string
@@ -20,16 +38,15 @@ interface ScheduledEvent {
   'task'?: string
 }
 
-type Event = Parameters<typeof httpHandler>[0]
-type Context = Parameters<typeof httpHandler>[1]
+const nitroApp = useNitroApp()
 
 function isSchedule(event: unknown): event is ScheduledEvent {
-  const e = event as ScheduledEvent & { httpMethod?: unknown, requestContext?: unknown }
+  const e = event as ScheduledEvent & HttpEvent
   if (!e || typeof e !== 'object' || e.httpMethod || e.requestContext) return false
   return typeof e.task === 'string' || (e.source === 'aws.events' && e['detail-type'] === 'Scheduled Event')
 }
 
-/** The tasks one scheduled event ticks: the one it names, or those due in its minute. */
+/** The tasks one scheduled event ticks: the one it names, or those due in its minute (UTC). */
 export function tasksFor(event: ScheduledEvent): string[] {
   if (typeof event.task === 'string') {
     const task = TASKS.find(t => t.name === event.task && t.cron)
@@ -41,8 +58,7 @@ export function tasksFor(event: ScheduledEvent): string[] {
   return TASKS.filter(t => t.cron && new Cron(t.cron, { timezone: 'UTC' }).match(at)).map(t => t.name)
 }
 
-export async function handler(event: Event | ScheduledEvent, context: Context) {
-  if (!isSchedule(event)) return httpHandler(event as Event, context)
+async function tick(event: ScheduledEvent) {
   const results: Record<string, unknown> = {}
   for (const name of tasksFor(event)) {
     const { result } = await runTask(name, { payload: { scheduledTime: Date.now(), trigger: 'cron' } }) as { result: unknown }
@@ -50,4 +66,37 @@ export async function handler(event: Event | ScheduledEvent, context: Context) {
   }
   console.info(`[cron] ${JSON.stringify(results)}`)
   return results
+}
+
+export async function handler(event: HttpEvent | ScheduledEvent, context: unknown) {
+  if (isSchedule(event)) return tick(event)
+  const http = event as HttpEvent
+  const query = { ...http.queryStringParameters, ...http.multiValueQueryStringParameters }
+  const url = withQuery(http.path || http.rawPath || '/', query)
+  const method = http.httpMethod || http.requestContext?.http?.method || 'GET'
+  const headers = { ...http.headers }
+  if (http.cookies?.length) headers.cookie = http.cookies.join(';')
+  const platform: PlatformRequest & { lambda: unknown } = {
+    platformRequest: true,
+    clientIp: http.requestContext?.http?.sourceIp ?? http.requestContext?.identity?.sourceIp,
+    lambda: { event, context },
+  }
+  const r = await nitroApp.localCall({
+    url,
+    context: platform,
+    headers: normalizeLambdaIncomingHeaders(headers as Record<string, string>),
+    method,
+    query,
+    body: http.isBase64Encoded ? Buffer.from(http.body || '', 'base64') : http.body,
+  } as Parameters<typeof nitroApp.localCall>[0])
+  const isApiGwV2 = 'cookies' in http || 'rawPath' in http
+  const awsBody = await normalizeLambdaOutgoingBody(r.body as BodyInit, r.headers)
+  const cookies = normalizeCookieHeader(r.headers['set-cookie'])
+  return {
+    ...(cookies.length > 0 && (isApiGwV2 ? { cookies } : { multiValueHeaders: { 'set-cookie': cookies } })),
+    statusCode: r.status,
+    headers: normalizeLambdaOutgoingHeaders(r.headers, true),
+    body: awsBody.body,
+    isBase64Encoded: awsBody.type === 'binary',
+  }
 }

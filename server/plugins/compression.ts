@@ -11,6 +11,8 @@ const COMPRESSIBLE = /^(?:text\/|application\/(?:json|javascript|xml)|image\/svg
 const MIN_BYTES = 1024
 
 export default defineNitroPlugin((nitroApp) => {
+  // Serverless platforms compress at their edge, and their handlers pass bodies on as text.
+  if (isServerless()) return
   nitroApp.hooks.hook('beforeResponse', (event, response) => {
     // An internal request (Nuxt's render of the error page, the page cache's render) is read
     // back as text by its caller, which compresses what it finally sends.

@@ -5,7 +5,7 @@ import { ensureAdmin } from '../domain/accounts'
 /**
  * Start-up: refuse to run with a weak signing key, then make the database ready (retrying
  * while it is unreachable, so the process can start before its database does). Requests
- * that come meanwhile wait for it (middleware/20.unavailable.ts), up to a few seconds.
+ * that come meanwhile wait for it (middleware/05.unavailable.ts), up to a few seconds.
  *
  * On a Node server (node-server, node-cluster) that means migrating and creating the first
  * admin, as `npm run db:migrate` does. A serverless function (Vercel, Netlify, AWS Lambda,
@@ -41,6 +41,7 @@ export default defineNitroPlugin(() => {
         const pending = await pendingMigrations(state.db)
         if (!pending.length) break
         state.behind = pending
+        markBehind()
         console.error(`[db] the schema is behind this build (${pending.join(', ')} not applied): run \`npm run db:migrate\` as the deploy step`)
       }
       catch (err) {

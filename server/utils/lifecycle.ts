@@ -17,11 +17,26 @@ export function markStarting(work: Promise<void>): void {
   started = work.catch(err => console.error('[ticketshow] start-up failed:', err))
 }
 
-/** Resolves true once start-up is done, or false after `ms` (the request then answers 503). */
+let behindFound: () => void = () => {}
+let behind = new Promise<void>((resolve) => {
+  behindFound = resolve
+})
+
+/** Start-up found the schema behind the build (serverless): waiting requests answer 503 now. */
+export function markBehind(): void {
+  behindFound()
+  behind = Promise.resolve()
+}
+
+/**
+ * Resolves true once start-up is done, or false after `ms` or as soon as start-up finds the
+ * schema behind this build (the request then answers 503).
+ */
 export function startedWithin(ms: number): Promise<boolean> {
   if (useDbState().ready) return Promise.resolve(true)
+  if (useDbState().behind) return Promise.resolve(false)
   const timeout = new Promise<false>(resolve => setTimeout(resolve, ms, false).unref())
-  return Promise.race([started.then(() => useDbState().ready), timeout])
+  return Promise.race([started.then(() => useDbState().ready), timeout, behind.then(() => false)])
 }
 
 /**

@@ -29,7 +29,7 @@ export function useMetrics(): Metrics {
     registers: [registry],
   })
   const bookings = new Counter({ name: 'ticketshow_bookings_total', help: 'Bookings answered 2xx, by action (created, changed, moved, cancelled)', labelNames: ['action'] as const, registers: [registry] })
-  const batches = new Histogram({ name: 'ticketshow_group_commit_batch_size', help: 'Writes committed together in one SQLite transaction by the group committer', buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers: [registry] })
+  const batches = new Histogram({ name: 'ticketshow_group_commit_batch_size', help: 'Writes committed together in one transaction by the group committer (the embedded database file)', buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers: [registry] })
   onBatchCommitted(size => batches.observe(size))
   new Gauge({
     name: 'ticketshow_outbox_emails',

@@ -205,7 +205,7 @@ function targets(): Target[] {
     for (const [method, op] of Object.entries(methods)) {
       const known = byId.get(op.operationId)
       if (!known) throw new Error(`${method} ${path}: operationId ${op.operationId} is not in server/utils/openapi.ts`)
-      const param = path.includes('{id}') ? 'id' : path.includes('{name}') ? 'name' : undefined
+      const param = path.includes('{id}') ? 'id' : path.includes('{name}') || path.includes('{task}') ? 'name' : undefined
       const params = (op.parameters ?? []) as { name: string, in: string }[]
       const resource = param === 'id' ? path.split('/').find(s => s in real) : undefined
       list.push({

@@ -13,7 +13,7 @@ useTestServer((r) => {
 
 /** The server's log lines so far that are JSON objects. */
 function jsonLines(server: TestServer): Record<string, unknown>[] {
-  return server.output().split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l) as Record<string, unknown>)
+  return server.rawOutput().split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l) as Record<string, unknown>)
 }
 
 /** The value of one sample in a Prometheus text exposition, or undefined. */
@@ -30,7 +30,7 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 describe('logs', () => {
   it('are one JSON object per line, with a level, a time, a message and the component that spoke', () => {
     const { server } = ready
-    const lines = server.output().split('\n').filter(Boolean)
+    const lines = server.rawOutput().split('\n').filter(Boolean)
     expect(lines.length).toBeGreaterThan(0)
     for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow()
     const admin = jsonLines(server).find(l => String(l.msg).startsWith('created the first admin'))
@@ -57,9 +57,9 @@ describe('logs', () => {
     const pretty = await startServer({ env: { NUXT_LOG_FORMAT: 'pretty' } })
     try {
       await pretty.request('GET', '/api/shows')
-      await expect.poll(() => pretty.output()).toMatch(/INFO.*request/)
-      expect(pretty.output()).toMatch(/created the first admin/)
-      expect(pretty.output().split('\n').filter(l => l.startsWith('{"level"'))).toEqual([])
+      await expect.poll(() => pretty.rawOutput()).toMatch(/INFO.*request/)
+      expect(pretty.rawOutput()).toMatch(/created the first admin/)
+      expect(pretty.rawOutput().split('\n').filter(l => l.startsWith('{"level"'))).toEqual([])
     }
     finally {
       await pretty.stop()

@@ -26,7 +26,10 @@ export interface TestServer {
   dataDir: string
   databaseUrl: string
   process: ChildProcess
+  /** What the server printed, its JSON log lines read back as `[component] message` (errors with their stack). */
   output: () => string
+  /** What the server printed, as it printed it. */
+  rawOutput: () => string
   request: <T = any>(method: string, path: string, opts?: RequestOptions) => Promise<Reply<T>> // eslint-disable-line @typescript-eslint/no-explicit-any
   stop: (signal?: NodeJS.Signals) => Promise<void>
 }
@@ -67,6 +70,8 @@ export interface StartOptions {
   /** Reuse this data dir / database (for restart tests) instead of fresh ones. */
   dataDir?: string
   databaseUrl?: string
+  /** The built server to start (default `.output/server/index.mjs`, node-server). */
+  entry?: string
   /** Do not wait for /api/health to answer 200. */
   noWait?: boolean
 }
@@ -88,7 +93,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     dropDb = created.drop
   }
   let out = ''
-  const child = spawn(process.execPath, ['.output/server/index.mjs'], {
+  const child = spawn(process.execPath, [opts.entry ?? '.output/server/index.mjs'], {
     cwd: process.cwd(),
     env: {
       PATH: process.env.PATH,
@@ -122,7 +127,8 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     dataDir,
     databaseUrl,
     process: child,
-    output: () => out,
+    output: () => readableLog(out),
+    rawOutput: () => out,
     request: (method, path, o) => request(url, method, path, o),
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) {
@@ -149,6 +155,20 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     }
     await new Promise(r => setTimeout(r, 100))
   }
+}
+
+/** JSON log lines (pino's) as `[component] message`, each error's stack after it; other lines as they are. */
+export function readableLog(text: string): string {
+  return text.split('\n').map((line) => {
+    if (!line.startsWith('{')) return line
+    try {
+      const entry = JSON.parse(line) as { component?: string, msg?: string, err?: { stack?: string } }
+      return `${entry.component ? `[${entry.component}] ` : ''}${entry.msg ?? ''}${entry.err?.stack ? `\n${entry.err.stack}` : ''}`
+    }
+    catch {
+      return line
+    }
+  }).join('\n')
 }
 
 /** Logs in and returns the token (throws when the login fails). */
