@@ -13,6 +13,7 @@ import type { SmtpSink } from '../helpers/smtp'
 const PG = TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const FROM = 'TicketShow <tickets@ticketshow.test>'
 const EMAILS = 300
+const CRON_SECRET = 'mail-multi-instance-cron-0123456789'
 
 describe('two instances flushing one PostgreSQL outbox at once', () => {
   let a: TestServer
@@ -25,7 +26,7 @@ describe('two instances flushing one PostgreSQL outbox at once', () => {
     const pg = await createPgDatabase(PG)
     drop = pg.drop
     sink = await startSmtpSink()
-    const env = { NUXT_SMTP_URL: sink.url, NUXT_MAIL_FROM: FROM, NUXT_AUTH_SECRET: 'mail-multi-instance-secret-0123456789abcdef' }
+    const env = { NUXT_SMTP_URL: sink.url, NUXT_MAIL_FROM: FROM, NUXT_AUTH_SECRET: 'mail-multi-instance-secret-0123456789abcdef', NUXT_CRON_SECRET: CRON_SECRET }
     a = await startServer({ databaseUrl: pg.url, env })
     b = await startServer({ databaseUrl: pg.url, env })
     db = openServerDb(a)
@@ -60,5 +61,24 @@ describe('two instances flushing one PostgreSQL outbox at once', () => {
     expect(new Set(ids)).toEqual(expected)
     const left = await db.selectFrom('outbox').select('status').where('status', '!=', 'sent').execute()
     expect(left).toEqual([])
+  })
+
+  it('sends each email once when two platforms\' scheduled ticks arrive at once (POST and Vercel\'s GET)', async () => {
+    const before = sink.messages.length
+    const expected = new Set<string>()
+    for (let i = 0; i < 100; i++) {
+      const dedupeKey = `multi-cron:${i}`
+      expected.add(messageIdFor(dedupeKey, FROM))
+      await enqueueEmail(db, { to: `ticked${i}@example.test`, subject: `Tick ${i}`, html: `<p>Tick ${i}</p>`, text: `Tick ${i}`, kind: 'test', dedupeKey })
+    }
+    const results = await Promise.all([
+      a.request('POST', '/api/cron/mail:flush', { token: CRON_SECRET }),
+      b.request('GET', '/api/cron/mail:flush', { token: CRON_SECRET }),
+    ])
+    expect(results.map(r => r.status)).toEqual([200, 200])
+    expect(results[0]!.body.result.sent + results[1]!.body.result.sent).toBe(100)
+    const ids = sink.messages.slice(before).map(m => m.messageId)
+    expect(ids).toHaveLength(100)
+    expect(new Set(ids)).toEqual(expected)
   })
 })
