@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect } fro
 import pg from 'pg'
 import { Checkpointer, sqliteDriverPath } from './checkpointer'
 import { migrationProvider } from './migrations'
+import { preparedName } from './prepared'
 import { ReaderPool } from './readers'
 import type { Database } from './schema'
 
@@ -55,6 +56,14 @@ export function openDb(url: string, dataDir = '.data', opts: OpenOptions = {}): 
     const pool = new pg.Pool({ connectionString: url, max: Number(process.env.NUXT_DATABASE_POOL_SIZE) || 10, connectionTimeoutMillis: 5000, types: pgTypes })
     // An idle client losing its connection must not crash the process.
     pool.on('error', err => console.error('[db] idle PostgreSQL client error:', err.message))
+    // The hot statements run prepared, by name (prepared.ts, keepPrepared).
+    pool.on('connect', (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown
+      client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
+        const name = typeof text === 'string' ? preparedName(text) : undefined
+        return name ? query({ name, text, values }, callback) : query(text, values, callback)
+      }) as typeof client.query
+    })
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     pgPools.set(db, pool)
     return { db, dialect: 'postgres' }

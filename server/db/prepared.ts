@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { CompiledQuery, Compilable, QueryResult } from 'kysely'
 import type { Db } from '.'
 
@@ -34,9 +35,28 @@ export function prepared<P extends unknown[], R>(build: (db: Db, ...params: P) =
       if (lost >= 0) throw new Error(`prepared query: parameter ${lost} does not reach the SQL (${compiled.sql})`)
       t = { compiled, slots: map }
       templates.set(dialect, t)
+      keepPrepared(compiled.sql)
     }
     const { compiled, slots } = t
     const parameters = compiled.parameters.map((p, i) => (slots[i]! >= 0 ? params[slots[i]!] : p))
     return db.executeQuery<R>({ ...compiled, parameters } as CompiledQuery<R>)
   }
+}
+
+const kept = new Map<string, string>()
+
+/**
+ * On PostgreSQL, `sql` runs as a named prepared statement on each connection: parsed and
+ * planned once per connection instead of on every run (the booking path's statements, and
+ * every query made with `prepared`). A fixed set of texts, so each connection holds a
+ * bounded number of statements. SQLite's driver keeps its own statement cache.
+ */
+export function keepPrepared(sql: string): string {
+  if (!kept.has(sql)) kept.set(sql, `ts_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`)
+  return sql
+}
+
+/** The statement name of a kept text, or undefined for any other query. */
+export function preparedName(sql: string): string | undefined {
+  return kept.get(sql)
 }

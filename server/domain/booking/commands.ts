@@ -10,6 +10,7 @@ import { posterUrls } from '../catalog'
 import { Conflict } from '../errors'
 import { deferredBookingEmail, enqueueEmail } from '../mail'
 import type { BookingMail, MailContext } from '../mail'
+import { SeatClash, bookOnPostgres } from './book-pg'
 import { getBooking, noSuchBooking, splitSeats } from './queries'
 import { seatCacheOf } from './seat-cache'
 import { bestSeats, seatsNear, sortSeats } from './seating'
@@ -86,6 +87,23 @@ const insertBooking = prepared((db: Db, reference: string, userId: number, scree
  * price is fixed now, total = unit price × quantity.
  */
 export async function createBooking(db: Db, userId: number, input: BookingCreateInput, now = new Date(), notify?: BookingNotify): Promise<Booking> {
+  if (isPostgres(db)) {
+    // Two statements, no lock held across round trips (book-pg.ts); after two lost races
+    // for a seat, the locked path below.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        return await withFreshReference(reference => bookOnPostgres(db, userId, input, reference, now, notify))
+      }
+      catch (err) {
+        if (!(err instanceof SeatClash)) throw err
+      }
+    }
+  }
+  return createBookingLocked(db, userId, input, now, notify)
+}
+
+/** createBooking in one transaction that holds the screening's lock (SQLite: the write lock). */
+async function createBookingLocked(db: Db, userId: number, input: BookingCreateInput, now: Date, notify?: BookingNotify): Promise<Booking> {
   // SQLite: the taken seats come from memory while the screening's seats_version agrees.
   const cache = isPostgres(db) ? undefined : seatCacheOf(db)
   const onRollback = () => cache?.forget(input.screeningId)

@@ -1,0 +1,143 @@
+import { CompiledQuery } from 'kysely'
+import type { Db } from '../../db'
+import { isUniqueViolation } from '../../db/errors'
+import { keepPrepared } from '../../db/prepared'
+import type { BookingCreateInput } from '#shared/schemas/booking'
+import type { Booking } from '#shared/types/api'
+import { posterUrls } from '../catalog'
+import { Conflict, NotFound } from '../errors'
+import { deferredBookingEmail } from '../mail'
+import type { MailContext } from '../mail'
+import { bestSeats, sortSeats } from './seating'
+import { assertSeatsExist } from './seats'
+
+// A booking on PostgreSQL in two statements and no transaction of our own: a read of the
+// screening with its taken seats, then one statement that claims the counter, inserts the
+// booking, its seat rows and its confirmation email, all or nothing (a single statement is
+// atomic). The screening's row is locked only while that statement runs, not across round
+// trips, so bookings of one screening no longer queue behind each other's network waits.
+// The seats are picked from the read; if another booking took one of them meanwhile,
+// UNIQUE(screening_id, seat) fails the statement and nothing is written: an exact-seats
+// request is then refused (409), a quantity request picks again from a fresh read, and after
+// a second clash takes the locked path (commands.ts), which always makes progress.
+
+const READ = keepPrepared(`select s.id, s.starts_at, s.price, s.capacity, s.seats_sold, s.cancelled_at,
+  v.seats_per_row, v.id as venue_id, v.name as venue_name, v.place, v.timezone,
+  sh.id as show_id, sh.name as show_name, sh.poster_key, sh.duration_minutes,
+  (select string_agg(seat, ',') from booking_seats where screening_id = s.id) as taken
+from screenings s join venues v on v.id = s.venue_id join shows sh on sh.id = s.show_id
+where s.id = $1`)
+
+// $1 screening, $2 seat count, $3 now, $4 reference, $5 user, $6 seats (text), $7 seats
+// (text[]); with the email, $8 its recipient, $9 its subject, $10 its template (the
+// booking's id and total are set in it here, from what was inserted)
+const CLAIM = `with claim as (
+  update screenings set seats_sold = seats_sold + $2
+  where id = $1 and cancelled_at is null and starts_at > $3 and seats_sold + $2 <= capacity
+  returning id, price
+), booking as (
+  insert into bookings (reference, user_id, screening_id, quantity, unit_price, total, status, seats, created_at, updated_at)
+  select $4, $5, claim.id, $2, claim.price, claim.price * $2, 'confirmed', $6, $3, $3 from claim
+  returning id, unit_price
+), seat_rows as (
+  insert into booking_seats (screening_id, seat, booking_id)
+  select $1, seat, booking.id from booking, unnest($7::text[]) as seat
+)`
+const BOOK = keepPrepared(`${CLAIM}
+select id, unit_price from booking`)
+const BOOK_AND_MAIL = keepPrepared(`${CLAIM}, mail as (
+  insert into outbox ("to", subject, html, text, kind, dedupe_key, status, next_attempt_at, created_at, user_id, template)
+  select $8::text, $9::text, '', '', 'booking-confirmed', 'booking-confirmed:' || booking.id, 'pending', $3, $3, $5,
+    jsonb_set(jsonb_set($10::jsonb, '{booking,id}', to_jsonb(booking.id)), '{booking,total}', to_jsonb(booking.unit_price * $2))::text
+  from booking
+  on conflict (dedupe_key) do nothing
+)
+select id, unit_price from booking`)
+
+interface Read {
+  id: number
+  starts_at: string
+  price: number
+  capacity: number
+  seats_sold: number
+  cancelled_at: string | null
+  seats_per_row: number
+  venue_id: number
+  venue_name: string
+  place: string
+  timezone: string
+  show_id: number
+  show_name: string
+  poster_key: string | null
+  duration_minutes: number
+  taken: string | null
+}
+
+/** Thrown when another booking took one of the picked seats between the read and the write. */
+export class SeatClash extends Error {}
+
+const leftOf = (s: Read) => s.capacity - s.seats_sold
+
+/**
+ * One attempt at a booking (see above). Resolves with the booking, or throws NotFound,
+ * Conflict (sold out, started, seats taken), SeatClash (a quantity request lost a race for
+ * a seat: try again) or a reference clash (withFreshReference retries).
+ */
+export async function bookOnPostgres(db: Db, userId: number, input: BookingCreateInput, reference: string, now: Date, notify?: { to: string, ctx: MailContext }): Promise<Booking> {
+  const s = (await db.executeQuery<Read>(CompiledQuery.raw(READ, [input.screeningId]))).rows[0]
+  if (!s || s.cancelled_at) throw new NotFound('No such screening')
+  if (new Date(s.starts_at) <= now) throw new Conflict('This screening has already started: bookings can no longer be made or changed', { seatsLeft: 0 })
+  const taken = new Set(s.taken ? s.taken.split(',') : [])
+  const wanted = 'seats' in input ? sortSeats(input.seats) : undefined
+  if (wanted) assertSeatsExist(wanted, s.capacity, s.seats_per_row)
+  const n = wanted ? wanted.length : (input as { quantity: number }).quantity
+  if (n > leftOf(s)) throw new Conflict(`Only ${leftOf(s)} seats are left`, { seatsLeft: leftOf(s) })
+  if (wanted) {
+    const clash = wanted.filter(seat => taken.has(seat))
+    if (clash.length) throw new Conflict(`Someone else just booked ${clash.join(', ')}`, { seatsLeft: leftOf(s), taken: clash })
+  }
+  const seats = wanted ?? sortSeats(bestSeats(s.capacity, s.seats_per_row, taken, n) ?? [])
+  if (seats.length !== n) throw new Conflict(`Only ${leftOf(s)} seats are left`, { seatsLeft: leftOf(s) })
+  const nowIso = now.toISOString()
+  const mail = notify && deferredBookingEmail({
+    name: 'booking-confirmed',
+    booking: { id: 0, reference, status: 'confirmed', userId, seats, quantity: n, total: s.price * n, startsAt: s.starts_at, durationMinutes: s.duration_minutes, showId: s.show_id, showName: s.show_name, venueName: s.venue_name, place: s.place, timezone: s.timezone },
+    ctx: notify.ctx,
+    at: nowIso,
+  }, notify.to)
+  let row: { id: number, unit_price: number } | undefined
+  try {
+    const params: unknown[] = [s.id, n, nowIso, reference, userId, seats.join(','), seats]
+    const query = mail ? CompiledQuery.raw(BOOK_AND_MAIL, [...params, mail.to, mail.subject.slice(0, 300), JSON.stringify(mail.template)]) : CompiledQuery.raw(BOOK, params)
+    row = (await db.executeQuery<{ id: number, unit_price: number }>(query)).rows[0]
+  }
+  catch (err) {
+    if (!isUniqueViolation(err) || String((err as { constraint?: string }).constraint ?? (err as Error).message).includes('reference')) throw err
+    if (wanted) throw new Conflict('Someone else just booked one of those seats', { seatsLeft: leftOf(s) - n })
+    throw new SeatClash()
+  }
+  if (!row) {
+    // The claim touched no row: sold out, started or cancelled since the read.
+    const again = (await db.executeQuery<Read>(CompiledQuery.raw(READ, [input.screeningId]))).rows[0]
+    if (!again || again.cancelled_at) throw new NotFound('No such screening')
+    if (new Date(again.starts_at) <= now) throw new Conflict('This screening has already started: bookings can no longer be made or changed', { seatsLeft: 0 })
+    throw new Conflict(`Only ${leftOf(again)} seats are left`, { seatsLeft: leftOf(again) })
+  }
+  return {
+    id: row.id,
+    reference,
+    status: 'confirmed',
+    quantity: n,
+    seats,
+    unitPrice: row.unit_price,
+    total: row.unit_price * n,
+    createdAt: nowIso,
+    updatedAt: nowIso,
+    screening: {
+      id: s.id,
+      startsAt: s.starts_at,
+      show: { id: s.show_id, name: s.show_name, posterUrl: posterUrls(s.poster_key).posterUrl },
+      venue: { id: s.venue_id, name: s.venue_name, place: s.place, timezone: s.timezone },
+    },
+  }
+}
