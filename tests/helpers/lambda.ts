@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process'
+import { execFileSync, fork } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { outputDir } from './build'
@@ -96,4 +96,80 @@ export async function startLambda(env: Record<string, string>): Promise<LambdaIn
       await exited
     },
   }
+}
+
+export interface PlatformInstance {
+  /** vercel: the address it listens on */
+  url?: string
+  /** netlify: one request through the handler */
+  fetch: (path: string, init?: { method?: string, headers?: Record<string, string>, body?: string }) => Promise<{ status: number, headers: Record<string, string>, body: string, json: any }> // eslint-disable-line @typescript-eslint/no-explicit-any
+  output: () => string
+  stop: () => Promise<void>
+}
+
+/** Starts a built Vercel or Netlify handler in a process of its own (tests/helpers/platform-host.mjs). */
+export async function startPlatform(kind: 'vercel' | 'netlify', entry: string, env: Record<string, string>): Promise<PlatformInstance> {
+  const child = fork(join(process.cwd(), 'tests/helpers/platform-host.mjs'), [kind, entry], {
+    env: { PATH: process.env.PATH, NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  })
+  let out = ''
+  child.stdout!.on('data', (d) => {
+    out += d
+  })
+  child.stderr!.on('data', (d) => {
+    out += d
+  })
+  const pending = new Map<number, { resolve: (v: unknown) => void, reject: (e: Error) => void }>()
+  let seq = 0
+  const port = await new Promise<number | undefined>((resolve, reject) => {
+    child.once('exit', code => reject(new Error(`the ${kind} host exited with ${code}:\n${out}`)))
+    child.on('message', (m: { ready?: boolean, port?: number, id?: number, result?: unknown, error?: string }) => {
+      if (m.ready) return resolve(m.port)
+      const p = pending.get(m.id!)
+      pending.delete(m.id!)
+      if (m.error) p?.reject(new Error(m.error))
+      else p?.resolve(m.result)
+    })
+  })
+  const url = port ? `http://127.0.0.1:${port}` : undefined
+  const parse = (body: string) => {
+    try {
+      return JSON.parse(body)
+    }
+    catch {
+      return undefined
+    }
+  }
+  return {
+    url,
+    async fetch(path, init = {}) {
+      if (url) {
+        const res = await fetch(url + path, init)
+        const body = await res.text()
+        return { status: res.status, headers: Object.fromEntries(res.headers), body, json: parse(body) }
+      }
+      const result = await new Promise<{ status: number, headers: Record<string, string>, body: string }>((resolve, reject) => {
+        const id = seq++
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
+        child.send({ id, request: { url: `https://ticketshow.netlify.test${path}`, method: init.method ?? 'GET', headers: init.headers ?? {}, body: init.body } })
+      })
+      return { ...result, json: parse(result.body) }
+    },
+    output: () => out,
+    stop: async () => {
+      if (child.exitCode !== null) return
+      const exited = new Promise(resolve => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await exited
+    },
+  }
+}
+
+/** `npm run db:migrate`, the serverless deploy step, against `databaseUrl`, with this first admin. */
+export function deployStep(databaseUrl: string, admin: { username: string, password: string, email: string }): void {
+  execFileSync(process.execPath, ['scripts/db-migrate.mjs'], {
+    env: { PATH: process.env.PATH, NUXT_DATABASE_URL: databaseUrl, NUXT_ADMIN_USERNAME: admin.username, NUXT_ADMIN_PASSWORD: admin.password, NUXT_ADMIN_EMAIL: admin.email },
+    stdio: 'pipe',
+  })
 }

@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TEST_DATABASE_URL, createPgDatabase } from '../helpers/pg'
-import { startLambda } from '../helpers/lambda'
+import { deployStep, startLambda } from '../helpers/lambda'
 import type { LambdaInstance } from '../helpers/lambda'
 import { startSmtpSink } from '../helpers/smtp'
 import type { SmtpSink } from '../helpers/smtp'
@@ -24,14 +23,6 @@ async function lambda(extra: Record<string, string> = {}) {
   const instance = await startLambda({ ...env, ...extra })
   instances.push(instance)
   return instance
-}
-
-/** `npm run db:migrate`, the deploy step, against the test database. */
-function deployStep() {
-  execFileSync(process.execPath, ['scripts/db-migrate.mjs'], {
-    env: { PATH: process.env.PATH, NUXT_DATABASE_URL: databaseUrl, NUXT_ADMIN_USERNAME: ADMIN.username, NUXT_ADMIN_PASSWORD: ADMIN.password, NUXT_ADMIN_EMAIL: ADMIN.email },
-    stdio: 'pipe',
-  })
 }
 
 beforeAll(async () => {
@@ -71,7 +62,7 @@ describe('the aws-lambda build', () => {
     expect(before.json.message).toMatch(/npm run db:migrate/)
     expect(before.headers['retry-after']).toBeTruthy()
 
-    deployStep()
+    deployStep(databaseUrl, ADMIN)
     // A function that starts now finds the schema current: its very first request is served.
     const cold = await lambda()
     const first = await cold.http('POST', '/api/auth/register', { body: { username: 'lambdauser', email: 'lambdauser@lambda.test', password: 'correct-horse-battery' } })

@@ -4,6 +4,9 @@ import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { TASKS } from '../../server/domain/tasks/schedule'
 import { outputDir } from '../helpers/build'
+import { deployStep, startPlatform } from '../helpers/lambda'
+import type { PlatformInstance } from '../helpers/lambda'
+import { TEST_DATABASE_URL, createPgDatabase } from '../helpers/pg'
 import { ADMIN, login, startServer } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
 
@@ -80,5 +83,43 @@ describe('cloudflare-module', () => {
     expect(existsSync(join(dir, 'server', 'index.mjs'))).toBe(true)
     const wrangler = JSON.parse(readFileSync(join(dir, 'server', 'wrangler.json'), 'utf8'))
     expect([...wrangler.triggers.crons].sort()).toEqual([...new Set(SCHEDULED.map(t => t.cron))].sort())
+  })
+})
+
+// Each handler run as its platform would run it, on PostgreSQL after the deploy step.
+describe('the Vercel and Netlify handlers', () => {
+  let databaseUrl: string
+  let drop: () => Promise<void>
+  const started: PlatformInstance[] = []
+  const env = () => ({ NUXT_DATABASE_URL: databaseUrl, NUXT_AUTH_SECRET: 'platform-test-auth-secret-0123456789abcdefghij' })
+  beforeAll(async () => {
+    ;({ url: databaseUrl, drop } = await createPgDatabase(TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'))
+    deployStep(databaseUrl, ADMIN)
+  })
+  afterAll(async () => {
+    for (const instance of started) await instance.stop()
+    await drop?.()
+  })
+
+  it('vercel: serves the API from the function, and Vercel Cron\'s call with its CRON_SECRET ticks a task', async () => {
+    const fn = await startPlatform('vercel', join(outputDir('vercel'), 'functions', '__fallback.func', 'index.mjs'), { ...env(), CRON_SECRET: 'vercel-cron-secret-0123456789' })
+    started.push(fn)
+    expect((await fn.fetch('/api/health/ready')).json).toEqual({ status: 'ready', database: 'ok', redis: 'not configured' })
+    const login = await fn.fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }) })
+    expect(login.status).toBe(200)
+    const tick = await fn.fetch('/api/cron/mail:flush', { headers: { authorization: 'Bearer vercel-cron-secret-0123456789' } })
+    expect(tick.status, tick.body).toBe(200)
+    expect(tick.json.task).toBe('mail:flush')
+    expect((await fn.fetch('/api/cron/mail:flush', { headers: { authorization: 'Bearer guess-0123456789abcdef' } })).status).toBe(401)
+  })
+
+  it('netlify: serves the API from the function, with the rate limits per client address Netlify saw', async () => {
+    const fn = await startPlatform('netlify', join(outputDir('netlify'), 'server', 'main.mjs'), env())
+    started.push(fn)
+    expect((await fn.fetch('/api/shows')).status).toBe(200)
+    const attempt = (ip: string) => fn.fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json', 'x-nf-client-connection-ip': ip }, body: JSON.stringify({ username: ADMIN.username, password: 'not-the-password' }) })
+    for (let i = 0; i < 5; i++) expect((await attempt('203.0.113.20')).status).toBe(401)
+    expect((await attempt('203.0.113.20')).status).toBe(429)
+    expect((await attempt('203.0.113.21')).status).toBe(401)
   })
 })
