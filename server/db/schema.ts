@@ -21,6 +21,8 @@ export interface UsersTable {
   /** every session token carries it; moving it ends the sessions made before */
   session_version: Generated<number>
   created_at: string
+  /** set when the person left and their row was kept, anonymised, for their booking history */
+  deleted_at: string | null
 }
 
 export interface VenuesTable {

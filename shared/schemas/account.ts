@@ -52,3 +52,15 @@ export const AccountPatchSchema = z.object({
     ctx.addIssue({ code: 'custom', path: [], message: 'Nothing to change: send email, emailOptIn or password' })
 })
 export type AccountPatchInput = z.infer<typeof AccountPatchSchema>
+
+/** POST /api/account/close: one's password, and whether to cancel one's upcoming bookings with the account. */
+export const AccountCloseSchema = z.object({
+  password: z.string().min(1, 'Enter your password').max(128, 'Use at most 128 characters'),
+  cancelBookings: z.boolean().optional(),
+}).strict()
+export type AccountCloseInput = z.infer<typeof AccountCloseSchema>
+
+/** DELETE /api/users/{id}?cancelBookings=true: cancel the person's upcoming bookings too. */
+export const UserDeleteQuerySchema = z.object({
+  cancelBookings: z.enum(['true', 'false']).optional().transform(v => v === 'true'),
+})

@@ -78,3 +78,10 @@ export const TaskResponse = z.object({
   lastRun: TaskRunResponse.nullable(),
 })
 export const TaskListResponse = pageOf(TaskResponse).extend({ scheduler: z.enum(['on', 'off']).describe('NUXT_SCHEDULER of the instance that answered') })
+
+export const AccountExportResponse = z.object({
+  exportedAt: instant,
+  account: AccountResponse.extend({ lastSeenAt: instant.nullable() }),
+  bookings: z.array(BookingResponse).describe('Every booking, confirmed or cancelled, newest first'),
+  emails: z.array(z.object({ id: z.number().int(), to: z.string(), subject: z.string(), kind: z.string(), status: z.string(), createdAt: instant, sentAt: instant.nullable() })).describe('Every email TicketShow wrote to you'),
+})

@@ -184,6 +184,7 @@ function templates(): Record<string, { template: Record<string, unknown>, refuse
     register: { template: { username: 'admin', email: 'fuzz-register@example.test', password: 'fuzz-password-1' }, refused: 'template' },
     login: { template: { username: 'fuzz-nobody', password: 'fuzz-wrong-password' }, refused: 'always' },
     updateAccount: { template: { password: 'fuzz-new-password', currentPassword: 'fuzz-wrong-password' }, refused: 'always' },
+    closeAccount: { template: { password: 'fuzz-wrong-password', cancelBookings: true }, refused: 'always' },
     createVenue: { template: { name: 'Fuzz venue', place: 'Fuzzville', capacity: 10, seatsPerRow: 5, timezone: 'Europe/Paris' } },
     updateVenue: { template: { name: 'Fuzz renamed', capacity: 40 } },
     createShow: { template: { name: 'Fuzz show', ticketPrice: 100, tags: ['a'], rating: 5, description: 'd', durationMinutes: 60 } },

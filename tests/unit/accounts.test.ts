@@ -217,7 +217,7 @@ describe('deleteUser', () => {
     expect(again.id).not.toBe(user.id)
   })
 
-  it('releases the seats of the user\'s confirmed bookings so seat counts stay true', async () => {
+  it('refuses a user with upcoming bookings (409, how many), or cancels them and keeps the history anonymised', async () => {
     const admin = await newUser(db)
     const user = await newUser(db)
     const now = new Date().toISOString()
@@ -238,12 +238,22 @@ describe('deleteUser', () => {
     ]).execute()
     // Someone else holds the third sold seat.
 
-    await deleteUser(db, user.id, admin.id)
+    expect(await rejection(deleteUser(db, user.id, admin.id))).toMatchObject({ statusCode: 409, data: { upcomingBookings: 1 } })
+    expect((await findUserById(db, user.id))?.username).toBe(user.username)
 
+    expect(await deleteUser(db, user.id, admin.id, { cancelBookings: true })).toEqual({ cancelled: 1, anonymised: true })
     const after = await db.selectFrom('screenings').select('seats_sold').where('id', '=', screening.id).executeTakeFirstOrThrow()
     expect(after.seats_sold).toBe(1)
-    expect(await db.selectFrom('bookings').select('id').where('user_id', '=', user.id).execute()).toHaveLength(0)
     expect(await db.selectFrom('booking_seats').select('seat').where('screening_id', '=', screening.id).execute()).toHaveLength(0)
+    // The bookings stay, cancelled, with their prices; the person is a nameless row.
+    const kept = await db.selectFrom('bookings').select(['status', 'total']).where('user_id', '=', user.id).orderBy('id').execute()
+    expect(kept).toEqual([{ status: 'cancelled', total: 1000 }, { status: 'cancelled', total: 500 }])
+    const row = await db.selectFrom('users').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow()
+    expect(row).toMatchObject({ username: `deleted:${user.id}`, email: `deleted-${user.id}@deleted.invalid`, password_hash: '', role: 'user' })
+    expect(row.deleted_at).not.toBeNull()
+    expect((await listUsers(db, { status: 'all', page: 1, pageSize: 100 })).items.map(u => u.id)).not.toContain(user.id)
+    expect((await rejection(authenticate(db, user.username, PASSWORD))).statusCode).toBe(401)
+    expect((await rejection(deleteUser(db, user.id, admin.id))).statusCode).toBe(404)
   })
 })
 

@@ -434,7 +434,7 @@ describe('concurrent changes of one booking', () => {
     const ops: Promise<unknown>[] = [
       cancelBooking(db, a.id, bookings[0]!.id, NOW),
       changeBooking(db, a.id, bookings[1]!.id, { quantity: 4 }, NOW),
-      deleteUser(db, a.id, admin.id),
+      deleteUser(db, a.id, admin.id, { cancelBookings: true }),
       cancelBooking(db, a.id, bookings[2]!.id, NOW),
       changeBooking(db, a.id, bookings[1]!.id, { quantity: 1 }, NOW),
     ]

@@ -10,6 +10,7 @@ import * as m0008 from './0008_screening_seats_version'
 import * as m0009 from './0009_rate_limits_sessions'
 import * as m0010 from './0010_catalog_listing_indexes'
 import * as m0011 from './0011_files'
+import * as m0012 from './0012_users_deleted'
 
 // A bundled server cannot read a folder, so migrations are listed here by hand.
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0009_rate_limits_sessions': m0009,
   '0010_catalog_listing_indexes': m0010,
   '0011_files': m0011,
+  '0012_users_deleted': m0012,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -72,7 +72,7 @@ export async function revokeToken(db: Db, claims: Pick<TokenClaims, 'jti' | 'exp
 }
 
 const sessionUser = prepared((db: Db, userId: number, sessionVersion: number, jti: string) => db.selectFrom('users').selectAll()
-  .where('id', '=', userId).where('session_version', '=', sessionVersion)
+  .where('id', '=', userId).where('session_version', '=', sessionVersion).where('deleted_at', 'is', null)
   .where(eb => eb.not(eb.exists(eb.selectFrom('revoked_tokens').select('jti').where('jti', '=', jti)))))
 
 /**

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Db } from '../../db'
-import { isPostgres } from '../../db'
 import { isUniqueViolation } from '../../db/errors'
 import { writeTransaction } from '../../db/write'
 import type { UserRow } from '../../db/schema'
@@ -111,7 +110,7 @@ export function touchLastSeen(db: Db, user: Pick<UserRow, 'id' | 'last_seen_at'>
 
 /** Users newest first, filtered by approval status. */
 export async function listUsers(db: Db, opts: { status: 'pending' | 'approved' | 'all', page: number, pageSize: number }): Promise<Page<User>> {
-  let q = db.selectFrom('users')
+  let q = db.selectFrom('users').where('deleted_at', 'is', null)
   if (opts.status === 'pending') q = q.where('approved_at', 'is', null)
   if (opts.status === 'approved') q = q.where('approved_at', 'is not', null)
   const [rows, count] = await Promise.all([
@@ -136,33 +135,6 @@ export async function approveUser(db: Db, id: number, now = new Date(), mail?: M
   const row = await findUserById(db, id)
   if (!row) throw noSuchUser()
   return toUser(row)
-}
-
-/**
- * Deletes a user (rejecting a registration, or removing an account). Their confirmed
- * bookings are released first, in the same transaction, so seat counters stay true.
- * An admin cannot delete themselves (Conflict); NotFound for an unknown user.
- */
-export async function deleteUser(db: Db, id: number, actorId: number): Promise<void> {
-  if (id === actorId) throw new Conflict('You cannot delete your own account')
-  await db.transaction().execute(async (trx) => {
-    const user = await trx.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()
-    if (!user) throw noSuchUser()
-    // Lock the screenings first, in id order, as every booking change does (screening, then
-    // booking): the bookings read after it cannot be changed or cancelled under us.
-    let screenings = trx.selectFrom('screenings').select('id').where('id', 'in',
-      trx.selectFrom('bookings').select('screening_id').where('user_id', '=', id).where('status', '=', 'confirmed')).orderBy('id')
-    if (isPostgres(trx)) screenings = screenings.forUpdate()
-    await screenings.execute()
-    const held = await trx.selectFrom('bookings').select(['screening_id', 'quantity'])
-      .where('user_id', '=', id).where('status', '=', 'confirmed').execute()
-    for (const b of held) {
-      await trx.updateTable('screenings').set(eb => ({ seats_sold: eb('seats_sold', '-', b.quantity) }))
-        .where('id', '=', b.screening_id).execute()
-    }
-    await trx.deleteFrom('bookings').where('user_id', '=', id).execute()
-    await trx.deleteFrom('users').where('id', '=', id).execute()
-  })
 }
 
 /**

@@ -5,6 +5,7 @@
 export { getBooking, listBookings, listScreeningBookings } from './queries'
 export { createBooking, changeBooking, cancelBooking } from './commands'
 export { cancelScreening } from './cancel-screening'
+export { countUpcomingBookings, cancelUpcomingBookings } from './cancel-user'
 export type { BookingCsvRow } from './export'
 export { formatBookingsCsv, bookingsCsv, bookingIcs } from './export'
 export { bestSeats, seatsNear, sortSeats } from './seating'

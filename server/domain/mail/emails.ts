@@ -99,7 +99,10 @@ export function approvedEmail(user: MailUser, ctx: MailContext): OutgoingEmail {
 
 const confirmedSubject = (b: BookingMail) => `Booking confirmed: ${b.showName}, ${when(b)}`
 const changedSubject = (b: BookingMail) => `Booking changed: ${b.showName}, ${when(b)}`
-const cancelledSubject = (b: BookingMail, reason: 'user' | 'screening-cancelled') =>
+/** Why a booking was cancelled: by its owner, because its screening was, or because its owner's account was closed. */
+export type CancelReason = 'user' | 'screening-cancelled' | 'account-closed'
+
+const cancelledSubject = (b: BookingMail, reason: CancelReason) =>
   `${reason === 'screening-cancelled' ? 'Screening' : 'Booking'} cancelled: ${b.showName}, ${when(b)}`
 
 /** "Booking confirmed", with the booking's calendar invite (.ics) attached. */
@@ -135,20 +138,25 @@ function bookingChangedEmail(b: BookingMail, to: string, change: number, ctx: Ma
 }
 
 /** "Booking cancelled", by its owner or because an admin cancelled the screening. */
-export function bookingCancelledEmail(b: BookingMail, to: string, reason: 'user' | 'screening-cancelled', ctx: MailContext): OutgoingEmail {
+export function bookingCancelledEmail(b: BookingMail, to: string, reason: CancelReason, ctx: MailContext): OutgoingEmail {
   const byScreening = reason === 'screening-cancelled'
+  const byClosing = reason === 'account-closed'
   const rendered = renderEmail({
     subject: cancelledSubject(b, reason),
     preheader: byScreening
       ? `We are sorry: this screening will not take place, so booking ${b.reference} is cancelled.`
-      : `Booking ${b.reference} is cancelled and its seats are free again.`,
+      : byClosing
+        ? `Your TicketShow account is closed, so booking ${b.reference} is cancelled.`
+        : `Booking ${b.reference} is cancelled and its seats are free again.`,
     heading: byScreening ? 'Your screening has been cancelled' : 'Your booking is cancelled',
     blocks: [
       {
         type: 'paragraph',
         text: byScreening
           ? `We are sorry: the screening of ${b.showName} on ${when(b)} at ${b.venueName} has been cancelled, so your booking ${b.reference} is cancelled too.`
-          : `You cancelled booking ${b.reference}; its seats are free again for others.`,
+          : byClosing
+            ? `Your TicketShow account has been closed, so your booking ${b.reference} for ${b.showName} on ${when(b)} is cancelled and its seats are free again.`
+            : `You cancelled booking ${b.reference}; its seats are free again for others.`,
       },
       { type: 'details', rows: bookingRows(b, ctx).filter(([label]) => label !== 'Tickets') },
       { type: 'button', label: byScreening ? 'Find another showtime' : 'Book again', url: `${site(ctx)}/shows/${b.showId}` },
@@ -167,7 +175,7 @@ export function bookingCancelledEmail(b: BookingMail, to: string, reason: 'user'
 export type DeferredBookingEmail
   = | { name: 'booking-confirmed', booking: BookingMail, ctx: MailContext, at: string }
     | { name: 'booking-changed', booking: BookingMail, ctx: MailContext, at: string, change: number }
-    | { name: 'booking-cancelled', booking: BookingMail, ctx: MailContext, reason: 'user' | 'screening-cancelled' }
+    | { name: 'booking-cancelled', booking: BookingMail, ctx: MailContext, reason: CancelReason }
 
 export function deferredBookingEmail(t: DeferredBookingEmail, to: string): OutgoingEmail {
   const b = t.booking

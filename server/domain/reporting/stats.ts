@@ -23,7 +23,7 @@ export async function adminStats(db: Db, opts: { timeZone: string, now?: Date })
     db.selectFrom('bookings').select([eb => eb.fn.countAll<number>().as('bookings'), eb => eb.fn.sum<number>('quantity').as('tickets'), eb => eb.fn.sum<number>('total').as('revenue')])
       .where('status', '=', 'confirmed').executeTakeFirstOrThrow(),
     db.selectFrom('screenings').select(eb => eb.fn.countAll<number>().as('n')).where('starts_at', '>', now.toISOString()).where('cancelled_at', 'is', null).executeTakeFirstOrThrow(),
-    db.selectFrom('users').select(eb => eb.fn.countAll<number>().as('n')).where('approved_at', 'is', null).executeTakeFirstOrThrow(),
+    db.selectFrom('users').select(eb => eb.fn.countAll<number>().as('n')).where('approved_at', 'is', null).where('deleted_at', 'is', null).executeTakeFirstOrThrow(),
   ])
   const revenueByShow = new Map((await db.selectFrom('bookings as b').innerJoin('screenings as s', 's.id', 'b.screening_id')
     .select(['s.show_id', eb => eb.fn.sum<number>('b.total').as('revenue')])

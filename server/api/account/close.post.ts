@@ -1,0 +1,13 @@
+import { AccountCloseSchema } from '#shared/schemas/account'
+import { closeAccount } from '~~/server/domain/accounts'
+
+// Closes one's own account, with one's password: the same rules as an admin's deletion
+// (server/domain/accounts/leaving.ts). Every session ends with it.
+export default defineEventHandler(async (event) => {
+  const user = await requireUser(event)
+  const { password, cancelBookings } = await readValidBody(event, AccountCloseSchema)
+  const { cancelled } = await closeAccount(useDb(), user.id, password, { cancelBookings, mail: useMailContext() })
+  if (cancelled) requestMailFlush()
+  setResponseStatus(event, 204, 'No Content')
+  return null
+})
