@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import type { Page } from 'playwright-core'
 import { ADMIN, createApprovedUser } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
@@ -16,6 +16,16 @@ async function registerThroughApi(server: TestServer, username: string): Promise
   const res = await server.request('POST', '/api/auth/register', { body: { username, email: `${username}@example.test`, password: PASSWORD } })
   expect(res.status).toBe(201)
   return res.body.user.id
+}
+
+/** A screening tomorrow-ish and a booking of two seats on it for `token`. */
+async function bookSomething(server: TestServer, adminToken: string, token: string): Promise<{ reference: string, screeningId: number }> {
+  const venue = await server.request('POST', '/api/venues', { token: adminToken, body: { name: uniqueName('Hall '), place: 'Pune', capacity: 20, seatsPerRow: 5 } })
+  const show = await server.request('POST', '/api/shows', { token: adminToken, body: { name: uniqueName('Farewell '), ticketPrice: 10_000, tags: [] } })
+  const screening = await server.request('POST', '/api/screenings', { token: adminToken, body: { showId: show.body.id, venueId: venue.body.id, startsAt: new Date(Date.now() + 3 * 86_400_000).toISOString() } })
+  const booked = await server.request('POST', '/api/bookings', { token, body: { screeningId: screening.body.id, quantity: 2 } })
+  expect(booked.status).toBe(201)
+  return { reference: booked.body.reference, screeningId: screening.body.id }
 }
 
 /** The text of each body row of the table on the page, top to bottom. */
@@ -162,6 +172,52 @@ describe('accounts in the browser', () => {
     await settled(elsewhere)
     await visible(elsewhere.getByRole('banner').getByRole('link', { name: 'Log in' }))
     expect(await headerUsername(elsewhere).count()).toBe(0)
+  })
+
+  it('a member downloads their data, then closes their account, cancelling an upcoming booking with it', async ({ server, adminToken, newPage }) => {
+    const member = await createApprovedUser(server, adminToken, uniqueName('leaver'))
+    const booking = await bookSomething(server, adminToken, member.token)
+    const page = await newPage()
+    await logInThroughForm(page, member.username, member.password)
+    await open(page, '/account')
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download your data' }).click()])
+    expect(download.suggestedFilename()).toBe(`ticketshow-${member.username}.json`)
+    const data = JSON.parse(readFileSync((await download.path())!, 'utf8'))
+    expect(data.account.username).toBe(member.username)
+    expect(data.bookings.map((b: { reference: string }) => b.reference)).toEqual([booking.reference])
+
+    // Upcoming bookings hold the account open until they go too.
+    await page.getByLabel('Password', { exact: true }).fill(member.password)
+    await page.getByRole('button', { name: 'Close my account' }).click()
+    await visible(page.getByText('You have 1 upcoming booking'))
+    await page.getByLabel('Cancel my upcoming bookings too').check()
+    await page.getByRole('button', { name: 'Close my account' }).click()
+    await page.waitForURL(url => url.pathname === '/')
+    await visible(page.getByText('Your account is closed'))
+    await visible(page.getByRole('banner').getByRole('link', { name: 'Log in' }))
+    const admin = await server.request('GET', `/api/screenings/${booking.screeningId}/bookings`, { token: adminToken })
+    expect(admin.body.items[0]).toMatchObject({ reference: booking.reference, status: 'cancelled', user: { username: `deleted:${member.id}` } })
+    expect((await server.request('POST', '/api/auth/login', { body: { username: member.username, password: member.password } })).status).toBe(401)
+  })
+
+  it('the admin removes a member with an upcoming booking only by cancelling it too', async ({ server, adminToken, newPage }) => {
+    const member = await createApprovedUser(server, adminToken, uniqueName('removed'))
+    const booking = await bookSomething(server, adminToken, member.token)
+    const page = await newPage()
+    await logInThroughForm(page, ADMIN.username, ADMIN.password)
+    await open(page, '/admin/users?status=approved')
+    await page.getByRole('button', { name: `Remove ${member.username}` }).click()
+    const dialog = page.getByRole('dialog')
+    await visible(dialog.getByText('Bookings for shows that have taken place stay in the sales figures'))
+    await dialog.getByRole('button', { name: 'Delete account' }).click()
+    await visible(dialog.getByText(`${member.username} has 1 upcoming booking`))
+    await dialog.getByLabel('Cancel their upcoming bookings too').check()
+    await dialog.getByRole('button', { name: 'Delete account' }).click()
+    await visible(page.getByText(`${member.username} was removed`, { exact: true }))
+    await expect.poll(async () => (await tableRows(page)).some(r => r.includes(member.username))).toBe(false)
+    const seats = await server.request('GET', `/api/screenings/${booking.screeningId}`)
+    expect(seats.body.seatsLeft).toBe(seats.body.capacity)
   })
 
   it('registering with nothing filled in marks every field at once and puts the focus on the first', async ({ newPage }) => {
