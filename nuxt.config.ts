@@ -78,6 +78,8 @@ export default defineNuxtConfig({
     logFormat: 'json',
     /** the least severe log lines printed: debug, info, warn or error */
     logLevel: 'info',
+    /** days an email that was sent, captured or given up on keeps its body (outbox:prune) */
+    outboxRetentionDays: 30,
     /** local time (HH:MM, in defaultTimezone) after which reminders:daily sends tomorrow's reminders */
     reminderTime: '18:00',
     defaultTimezone: 'Asia/Kolkata',

@@ -1,5 +1,6 @@
 import nodemailer from 'nodemailer'
 import { flushOutbox } from '../domain/mail'
+import { renderReport } from '../domain/reporting'
 import type { FlushResult, MailContext } from '../domain/mail'
 
 /** What the transactional emails need from configuration (site links, currency). */
@@ -16,11 +17,11 @@ export function useMailContext(): MailContext {
 export async function runMailFlush(): Promise<FlushResult> {
   const config = useRuntimeConfig()
   const smtpUrl = config.smtpUrl as string
-  if (!smtpUrl) return flushOutbox(useDb(), { sender: null, from: config.mailFrom as string })
+  if (!smtpUrl) return flushOutbox(useDb(), { sender: null, from: config.mailFrom as string, render: renderReport })
   // One pooled connection carries the run's messages; it is closed when the run ends.
   const transport = nodemailer.createTransport({ pool: true, maxConnections: 1, url: smtpUrl, connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000 })
   try {
-    return await flushOutbox(useDb(), { sender: transport, from: config.mailFrom as string })
+    return await flushOutbox(useDb(), { sender: transport, from: config.mailFrom as string, render: renderReport })
   }
   finally {
     transport.close()

@@ -83,6 +83,13 @@ describe('POST /api/cron/{task}', () => {
     expect(runs.every(r => r.error === null)).toBe(true)
   })
 
+  it('ticks outbox:prune, which drops the bodies of emails older than the retention period', async () => {
+    const res = await tick(server, 'outbox:prune', SECRET)
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ task: 'outbox:prune', result: { pruned: expect.any(Number) } })
+    expect(Date.parse(res.body.result.before)).toBeLessThan(Date.now() - 29 * 86_400_000)
+  })
+
   it('a tick acts only when its moment has come, unlike a run an admin asks for', async () => {
     // reports:monthly acts once per month: the first tick sends last month's reports, the
     // next finds them done; reminders:daily acts after NUXT_REMINDER_TIME, once a day.

@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
+import { materialize } from '../../server/domain/mail'
 import type { MailAttachment } from '../../server/domain/mail'
+import { renderReport } from '../../server/domain/reporting'
 import type { Db } from '../../server/db'
 import { utcToZonedLocal, zonedLocalToUtc } from '#shared/time'
 import { openServerDb, unique } from '../helpers/fixtures'
@@ -148,12 +150,18 @@ describe('reports:monthly on demand', () => {
     expect(run.body.result).toMatchObject({ month: lastMonth })
     expect((await runTask('reports:monthly')).body.result).toMatchObject({ reports: 0 })
 
-    const [report, ...more] = await outboxOf(user.id)
+    const [row, ...more] = await outboxOf(user.id)
     expect(more).toEqual([])
-    expect(report!.dedupe_key).toBe(`monthly:${user.id}:${lastMonth}`)
-    expect(report!.text).toContain('Tickets: 3 (+3 vs')
-    expect(report!.text).toContain('Spent: ₹750.00')
-    const attachments = JSON.parse(report!.attachments!) as MailAttachment[]
+    expect(row!.dedupe_key).toBe(`monthly:${user.id}:${lastMonth}`)
+    // Kept as the data it is made from; rendered when read (here, and by the admin's outbox) or sent.
+    expect(row!.html).toBe('')
+    const report = await materialize(row!, renderReport)
+    expect(report.text).toContain('Tickets: 3 (+3 vs')
+    expect(report.text).toContain('Spent: ₹750.00')
+    const shown = await server.request('GET', `/api/admin/outbox/${row!.id}`, { token: adminToken })
+    expect(shown.body.text).toBe(report.text)
+    expect(shown.body.attachments.map((a: { filename: string }) => a.filename)).toEqual(['tickets-per-week.png', `ticketshow-${lastMonth}.csv`])
+    const attachments: MailAttachment[] = report.attachments
     expect(attachments.map(a => [a.contentType, a.cid ?? null])).toEqual([['image/png', 'tickets-chart'], ['text/csv; charset=utf-8', null]])
     expect(Buffer.from(attachments[1]!.content, 'base64').toString()).toContain(`${showName},Regal,Pune`)
   })

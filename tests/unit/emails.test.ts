@@ -34,10 +34,10 @@ async function user() {
 /** The user's outbox rows as they will be sent (booking emails are rendered from their data when sent). */
 async function outboxOf(userId: number) {
   const rows = await db.selectFrom('outbox').selectAll().where('user_id', '=', userId).orderBy('id').execute()
-  return rows.map((row) => {
-    const email = materialize(row)
+  return Promise.all(rows.map(async (row) => {
+    const email = await materialize(row)
     return { ...row, html: email.html, text: email.text, attachments: email.attachments.length ? JSON.stringify(email.attachments) : null }
-  })
+  }))
 }
 
 describe('booking emails', () => {

@@ -2,8 +2,9 @@ import Papa from 'papaparse'
 import { describe, expect, it } from 'vitest'
 import { approveUser, createUser } from '../../server/domain/accounts'
 import { cancelBooking, createBooking } from '../../server/domain/booking'
+import { materialize } from '../../server/domain/mail'
 import type { MailAttachment } from '../../server/domain/mail'
-import { reportPeriod, sendMonthlyReports } from '../../server/domain/reporting'
+import { renderReport, reportPeriod, sendMonthlyReports } from '../../server/domain/reporting'
 import { createScreening, createShow, createVenue } from '../../server/domain/catalog'
 import type { Db } from '../../server/db'
 import { unique, useTestDb } from '../helpers/fixtures'
@@ -29,8 +30,17 @@ function run(now = NOW) {
   return sendMonthlyReports(db, { now, timezone: TZ, siteUrl: SITE, secret: SECRET, currency: 'INR', batchSize: 3 })
 }
 
+/** The user's report rows as they will be sent: rendered from the data they are stored as. */
 async function reportsOf(userId: number) {
-  return db.selectFrom('outbox').selectAll().where('user_id', '=', userId).where('kind', '=', 'report').execute()
+  const rows = await db.selectFrom('outbox').selectAll().where('user_id', '=', userId).where('kind', '=', 'report').execute()
+  return Promise.all(rows.map(async (row) => {
+    // Stored small: data, never the rendered email.
+    expect(row.html).toBe('')
+    expect(row.attachments).toBeNull()
+    expect(row.template!.length).toBeLessThan(2048)
+    const email = await materialize(row, renderReport)
+    return { ...row, html: email.html, text: email.text, attachments: JSON.stringify(email.attachments) }
+  }))
 }
 
 describe('reportPeriod', () => {

@@ -25,8 +25,8 @@ describe('the scheduler gate', () => {
     expect(schedulerAllows(false, 'off')).toBe(true)
   })
 
-  it('ticks mail:flush every minute, reminders every 15 minutes and reports hourly', () => {
-    expect(scheduledTasks()).toEqual({ '* * * * *': ['mail:flush'], '*/15 * * * *': ['reminders:daily'], '0 * * * *': ['reports:monthly'] })
+  it('ticks mail:flush every minute, reminders every 15 minutes, reports and the outbox retention hourly', () => {
+    expect(scheduledTasks()).toEqual({ '* * * * *': ['mail:flush'], '*/15 * * * *': ['reminders:daily'], '0 * * * *': ['reports:monthly'], '20 * * * *': ['outbox:prune'] })
   })
 })
 

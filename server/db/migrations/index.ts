@@ -11,6 +11,7 @@ import * as m0009 from './0009_rate_limits_sessions'
 import * as m0010 from './0010_catalog_listing_indexes'
 import * as m0011 from './0011_files'
 import * as m0012 from './0012_users_deleted'
+import * as m0013 from './0013_outbox_retention'
 
 // A bundled server cannot read a folder, so migrations are listed here by hand.
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0010_catalog_listing_indexes': m0010,
   '0011_files': m0011,
   '0012_users_deleted': m0012,
+  '0013_outbox_retention': m0013,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -5,6 +5,7 @@ import { isPostgres } from '../../db'
 import type { OutboxRow, OutboxStatus } from '../../db/schema'
 import { writeTransaction } from '../../db/write'
 import { materialize } from './outbox'
+import type { TemplateRenderer } from './outbox'
 
 // Delivery of the outbox. A flush claims due rows (a lease, so two senders never hold the
 // same row), sends each with no transaction open, and records the outcome row by row.
@@ -105,8 +106,8 @@ export function messageIdFor(dedupeKey: string, from: string): string {
   return `<${createHash('sha256').update(dedupeKey).digest('hex').slice(0, 32)}@${domain}>`
 }
 
-function toMessage(row: OutboxRow, from: string): Parameters<MailSender['sendMail']>[0] {
-  const { html, text, headers, attachments } = materialize(row)
+async function toMessage(row: OutboxRow, from: string, render?: TemplateRenderer): Promise<Parameters<MailSender['sendMail']>[0]> {
+  const { html, text, headers, attachments } = await materialize(row, render)
   return {
     from,
     to: row.to,
@@ -131,7 +132,7 @@ function errorText(err: unknown): string {
  * transaction is open while a message is on the wire. Rows whose lease is close to
  * running out are handed back unsent rather than risk a second sender taking them too.
  */
-export async function flushOutbox(db: Db, opts: { sender: MailSender | null, from: string, now?: () => Date, batchSize?: number, leaseMs?: number }): Promise<FlushResult> {
+export async function flushOutbox(db: Db, opts: { sender: MailSender | null, from: string, render?: TemplateRenderer, now?: () => Date, batchSize?: number, leaseMs?: number }): Promise<FlushResult> {
   const clock = opts.now ?? (() => new Date())
   const result: FlushResult = { sent: 0, failed: 0, captured: 0, retrying: 0 }
   if (!opts.sender) {
@@ -155,7 +156,7 @@ export async function flushOutbox(db: Db, opts: { sender: MailSender | null, fro
         continue
       }
       try {
-        await opts.sender.sendMail(toMessage(row, opts.from))
+        await opts.sender.sendMail(await toMessage(row, opts.from, opts.render))
       }
       catch (err) {
         const last = row.attempts >= MAIL_MAX_ATTEMPTS

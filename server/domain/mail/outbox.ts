@@ -34,16 +34,30 @@ export async function enqueueEmail(db: Db, email: OutgoingEmail, now = new Date(
   return Number(res.numAffectedRows ?? 0) > 0
 }
 
+/**
+ * Renders the template data of an email that another context writes (a monthly report:
+ * reporting's renderReport), given to the calls that read emails in full. The booking
+ * emails' templates are this context's own.
+ */
+export type TemplateRenderer = (template: { name: string }, to: string) => Promise<Pick<OutgoingEmail, 'html' | 'text' | 'attachments'>>
+
+const BOOKING_TEMPLATES = new Set(['booking-confirmed', 'booking-changed', 'booking-cancelled'])
+
 /** An outbox row's email in full: as written, or rendered now from its template data. */
-export function materialize(row: Pick<OutboxRow, 'to' | 'html' | 'text' | 'headers' | 'attachments' | 'template'>): { html: string, text: string, headers: Record<string, string>, attachments: MailAttachment[] } {
+export async function materialize(row: Pick<OutboxRow, 'to' | 'html' | 'text' | 'headers' | 'attachments' | 'template'>, render?: TemplateRenderer): Promise<{ html: string, text: string, headers: Record<string, string>, attachments: MailAttachment[] }> {
+  const headers = row.headers ? (JSON.parse(row.headers) as Record<string, string>) : {}
   if (row.template) {
-    const email = renderDeferred(JSON.parse(row.template) as DeferredBookingEmail, row.to)
-    return { html: email.html, text: email.text, headers: email.headers ?? {}, attachments: email.attachments ?? [] }
+    const template = JSON.parse(row.template) as { name: string }
+    let email: Pick<OutgoingEmail, 'html' | 'text' | 'attachments' | 'headers'>
+    if (BOOKING_TEMPLATES.has(template.name)) email = renderDeferred(template as DeferredBookingEmail, row.to)
+    else if (render) email = await render(template, row.to)
+    else throw new Error(`No renderer for the email template "${template.name}"`)
+    return { html: email.html, text: email.text, headers: { ...headers, ...email.headers }, attachments: email.attachments ?? [] }
   }
   return {
     html: row.html,
     text: row.text,
-    headers: row.headers ? (JSON.parse(row.headers) as Record<string, string>) : {},
+    headers,
     attachments: row.attachments ? (JSON.parse(row.attachments) as MailAttachment[]) : [],
   }
 }
@@ -83,10 +97,10 @@ export async function listOutbox(db: Db, opts: { status?: OutboxStatus, q?: stri
 }
 
 /** One outbox row in full (attachments described, not their content); NotFound when unknown. */
-export async function getOutboxEmail(db: Db, id: number): Promise<OutboxDetail> {
+export async function getOutboxEmail(db: Db, id: number, render?: TemplateRenderer): Promise<OutboxDetail> {
   const r = await db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst()
   if (!r) throw new NotFound('No such email')
-  const { html, text, headers, attachments } = materialize(r)
+  const { html, text, headers, attachments } = await materialize(r, render)
   return {
     ...toItem(r),
     dedupeKey: r.dedupe_key,

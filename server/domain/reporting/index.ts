@@ -2,4 +2,5 @@
 // its chart and CSV.
 
 export { adminStats } from './stats'
-export { shiftMonth, reportPeriod, sendMonthlyReports } from './reports'
+export { shiftMonth, reportPeriod, sendMonthlyReports, renderReport } from './reports'
+export type { ReportTemplate } from './reports'

@@ -4,7 +4,7 @@ import { formatMoney, monthName } from '#shared/format'
 import { utcToZonedLocal, zonedLocalToUtc } from '#shared/time'
 import { formatBookingsCsv } from '../booking'
 import type { BookingCsvRow } from '../booking'
-import { enqueueEmail, stoppableEmail } from '../mail'
+import { enqueueEmail, renderEmail, unsubscribeLinks } from '../mail'
 import type { OutgoingEmail } from '../mail'
 import { chartPng } from './chart'
 import type { ChartBar } from './chart'
@@ -24,9 +24,9 @@ import type { ChartBar } from './chart'
 // - the month's bookings (every status) as the same CSV as GET /api/bookings/export.csv.
 // Users are read in batches (keyset on id) with four aggregate queries per batch, so memory
 // stays bounded by the batch, and each batch's emails are written in one transaction.
-// The dedupe key monthly:{userId}:{YYYY-MM} sends each report once.
-
-const CHART_CONCURRENCY = 8
+// The dedupe key monthly:{userId}:{YYYY-MM} sends each report once. A report is stored as
+// the data it is made from (ReportTemplate) and rendered, chart and CSV included, when it is
+// sent or read (renderReport).
 
 export interface MonthlyOptions {
   now: Date
@@ -81,10 +81,39 @@ function emptyWeeks(month: string): ChartBar[] {
 
 const signed = (n: number, format: (v: number) => string) => (n > 0 ? `+${format(n)}` : n < 0 ? `−${format(-n)}` : '±0')
 
-/** The report email for one person's month. */
-async function reportEmail(user: { id: number, email: string, username: string }, figures: ReportFigures, csvRows: BookingCsvRow[], opts: { siteUrl: string, secret: string, currency: string }): Promise<OutgoingEmail> {
-  const site = opts.siteUrl.replace(/\/+$/, '')
-  const money = (v: number) => formatMoney(v, opts.currency)
+/**
+ * What a report email is stored as (the outbox row's template): the figures and the month's
+ * bookings it is made from, about a kilobyte, not the 8 KB of HTML, chart and CSV it renders
+ * to when it is sent or read (renderReport). The unsubscribe link is worked out now, with
+ * the signing key, so rendering needs no secret.
+ */
+export interface ReportTemplate {
+  name: 'monthly-report'
+  username: string
+  figures: ReportFigures
+  bookings: BookingCsvRow[]
+  siteUrl: string
+  currency: string
+  unsubscribeUrl: string
+}
+
+function reportSubject(figures: ReportFigures): string {
+  return `Your ${monthName(figures.month)} at TicketShow: ${figures.tickets} ${figures.tickets === 1 ? 'ticket' : 'tickets'}`
+}
+
+/** The report email for one person's month, as its data (rendered when sent or read). */
+function reportEmail(user: { id: number, email: string, username: string }, figures: ReportFigures, csvRows: BookingCsvRow[], opts: { siteUrl: string, secret: string, currency: string }): OutgoingEmail {
+  const links = unsubscribeLinks(opts.secret, opts.siteUrl, user.id)
+  const template: ReportTemplate = { name: 'monthly-report', username: user.username, figures, bookings: csvRows, siteUrl: opts.siteUrl, currency: opts.currency, unsubscribeUrl: links.pageUrl }
+  return { to: user.email, subject: reportSubject(figures), html: '', text: '', kind: 'report', dedupeKey: `monthly:${user.id}:${figures.month}`, userId: user.id, headers: links.headers, template }
+}
+
+/** A stored report (ReportTemplate) as the email it is: HTML, text, the chart and the CSV. */
+export async function renderReport(template: { name: string }, _to: string): Promise<Pick<OutgoingEmail, 'html' | 'text' | 'attachments'>> {
+  if (template.name !== 'monthly-report') throw new Error(`Not a report template: ${template.name}`)
+  const { username, figures, bookings, siteUrl, currency, unsubscribeUrl } = template as ReportTemplate
+  const site = siteUrl.replace(/\/+$/, '')
+  const money = (v: number) => formatMoney(v, currency)
   const prevName = monthName(figures.previous.month, 'long')
   const name = monthName(figures.month)
   const ticketChange = figures.tickets - figures.previous.tickets
@@ -97,12 +126,12 @@ async function reportEmail(user: { id: number, email: string, username: string }
     ['Favourite tags', figures.favouriteTags.length ? figures.favouriteTags.join(', ') : '–'],
   ]
   const png = await chartPng(figures.weeks)
-  const csv = '\uFEFF' + formatBookingsCsv(csvRows, opts.currency)
+  const csv = '\uFEFF' + formatBookingsCsv(bookings, currency)
   const alt = `Tickets per week: ${figures.weeks.map(w => `${w.label}: ${w.value}`).join('; ')}`
-  return stoppableEmail(user, {
-    subject: `Your ${name} at TicketShow: ${figures.tickets} ${figures.tickets === 1 ? 'ticket' : 'tickets'}`,
+  const rendered = renderEmail({
+    subject: reportSubject(figures),
     preheader: `${figures.bookings} ${figures.bookings === 1 ? 'booking' : 'bookings'}, ${money(figures.spend)} spent, ${figures.showsSeen.length} ${figures.showsSeen.length === 1 ? 'show' : 'shows'} seen.`,
-    heading: `Your ${name}, ${user.username}`,
+    heading: `Your ${name}, ${username}`,
     blocks: [
       { type: 'details', rows },
       { type: 'heading', text: 'Tickets per week' },
@@ -110,15 +139,16 @@ async function reportEmail(user: { id: number, email: string, username: string }
       { type: 'paragraph', text: `Your bookings made in ${monthName(figures.month, 'long')} are attached as a CSV file.` },
       { type: 'button', label: 'See your bookings', url: `${site}/bookings` },
     ],
-  }, {
-    ...opts,
-    kind: 'report',
-    dedupeKey: `monthly:${user.id}:${figures.month}`,
+    unsubscribeUrl,
+  }, siteUrl)
+  return {
+    html: rendered.html,
+    text: rendered.text,
     attachments: [
       { filename: 'tickets-per-week.png', contentType: 'image/png', content: png.toString('base64'), cid: 'tickets-chart' },
       { filename: `ticketshow-${figures.month}.csv`, contentType: 'text/csv; charset=utf-8', content: Buffer.from(csv).toString('base64') },
     ],
-  })
+  }
 }
 
 /** The month a report sent at `now` covers, and its bounds as UTC instants. */
@@ -198,7 +228,7 @@ export async function sendMonthlyReports(db: Db, opts: MonthlyOptions): Promise<
     const tagsBy = group(tags)
     const previousBy = new Map(previous.map(p => [p.user_id, p]))
 
-    const pending: Array<() => Promise<OutgoingEmail>> = []
+    const emails: OutgoingEmail[] = []
     for (const user of users) {
       if (done.has(`monthly:${user.id}:${period.month}`)) continue
       const mine = bookingsBy.get(user.id) ?? []
@@ -225,13 +255,8 @@ export async function sendMonthlyReports(db: Db, opts: MonthlyOptions): Promise<
         previous: { month: period.previous, tickets: Number(prev?.tickets ?? 0), spend: Number(prev?.spend ?? 0) },
         weeks,
       }
-      pending.push(() => reportEmail(user, figures, mine, opts))
+      emails.push(reportEmail(user, figures, mine, opts))
     }
-    // Charts rasterise on libuv's threads: a few at a time keeps them busy without holding
-    // hundreds of raw bitmaps at once.
-    const emails: OutgoingEmail[] = []
-    for (let i = 0; i < pending.length; i += CHART_CONCURRENCY)
-      emails.push(...await Promise.all(pending.slice(i, i + CHART_CONCURRENCY).map(make => make())))
 
     if (emails.length) {
       result.reports += await writeTransaction(db, async (trx) => {

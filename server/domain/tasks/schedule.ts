@@ -30,6 +30,12 @@ export const TASKS: TaskDefinition[] = [
     cron: '0 * * * *',
     schedule: ({ timezone }) => `On the 1st of every month (${timezone})`,
   },
+  {
+    name: 'outbox:prune',
+    description: 'Drop the bodies of emails sent or given up on more than NUXT_OUTBOX_RETENTION_DAYS ago (their record stays)',
+    cron: '20 * * * *',
+    schedule: () => 'Every hour',
+  },
   { name: 'db:seed', description: 'Fill an empty database with a demo catalogue', cron: null, schedule: () => 'On demand' },
 ]
 
