@@ -15,12 +15,15 @@
 //    /proc/<pid>/status.
 //
 // Usage: npm run build && node bench/reports/run.mjs   (USERS=100000 ACTIVE=0.3 BATCH=…)
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { call, startApp, stopApp } from '../lib.mjs'
+
+/** The database file and its write-ahead log, in bytes. */
+const fileSizes = file => statSync(file).size + (existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0)
 
 const USERS = Number(process.env.USERS ?? 100_000)
 const ACTIVE = Number(process.env.ACTIVE ?? 0.3)
@@ -165,20 +168,22 @@ try {
   try {
     const admin = (await call(app.url, 'POST', '/api/auth/login', { body: { username: 'admin', password: 'bench-admin-password' } })).token
     const idle = memoryOf(app.child.pid)
+    const sizeBefore = fileSizes(file)
     t = performance.now()
     const { result } = await post(app.url, '/api/admin/tasks/reports:monthly', admin)
     const seconds = (performance.now() - t) / 1000
     const after = memoryOf(app.child.pid)
 
     const db = new Database(file, { readonly: true })
-    const size = db.prepare(`SELECT count(*) AS n, avg(length(html)) AS html, avg(length(text)) AS text, avg(length(attachments)) AS attachments FROM outbox WHERE kind = 'report'`).get()
+    const size = db.prepare(`SELECT count(*) AS n, avg(length(html)) AS html, avg(length(text)) AS text, avg(coalesce(length(attachments), 0)) AS attachments, avg(coalesce(length(template), 0)) AS template FROM outbox WHERE kind = 'report'`).get()
     db.close()
+    const sizeAfter = fileSizes(file)
 
     console.log(`\nreports:monthly for ${result.month} over ${result.users} opted-in users`)
     console.log(`  elapsed          ${seconds.toFixed(1)} s (${Math.round(result.users / seconds)} users/s, ${Math.round(result.reports / seconds)} reports/s)`)
     console.log(`  emails enqueued  ${result.reports}`)
-    console.log(`  per email        html ${(size.html / 1024).toFixed(1)} KB, text ${(size.text / 1024).toFixed(1)} KB, attachments (base64 JSON) ${(size.attachments / 1024).toFixed(1)} KB`)
-    console.log(`  database file    ${(statSync(file).size / 1024 / 1024).toFixed(0)} MB (+ WAL)`)
+    console.log(`  per email        html ${(size.html / 1024).toFixed(1)} KB, text ${(size.text / 1024).toFixed(1)} KB, attachments (base64 JSON) ${(size.attachments / 1024).toFixed(1)} KB, template data ${(size.template / 1024).toFixed(1)} KB`)
+    console.log(`  database file    ${(sizeAfter / 1024 / 1024).toFixed(0)} MB with its WAL, grown by ${((sizeAfter - sizeBefore) / 1024 / 1024).toFixed(0)} MB in the run`)
     console.log(`  server memory    peak RSS (VmHWM) ${idle.hwm.toFixed(0)} MB before the run, ${after.hwm.toFixed(0)} MB after; RSS now ${after.rss.toFixed(0)} MB`)
   }
   finally {

@@ -90,12 +90,20 @@ const signed = (n: number, format: (v: number) => string) => (n > 0 ? `+${format
 export interface ReportTemplate {
   name: 'monthly-report'
   username: string
-  figures: ReportFigures
-  bookings: BookingCsvRow[]
+  /** the figures, with the weeks' ticket counts only (their labels follow from the month) */
+  figures: Omit<ReportFigures, 'weeks'> & { weeks: number[] }
+  /** the month's bookings for the CSV, each as its values in BOOKING_FIELDS order */
+  bookings: unknown[][]
   siteUrl: string
   currency: string
   unsubscribeUrl: string
 }
+
+// A report's bookings are stored as rows of values, not objects: the keys would be most
+// of their size.
+const BOOKING_FIELDS = ['reference', 'show_name', 'venue_name', 'place', 'starts_at', 'timezone', 'seats', 'quantity', 'unit_price', 'total', 'status', 'created_at'] as const satisfies ReadonlyArray<keyof BookingCsvRow>
+const packBooking = (b: BookingCsvRow) => BOOKING_FIELDS.map(f => b[f])
+const unpackBooking = (values: unknown[]) => Object.fromEntries(BOOKING_FIELDS.map((f, i) => [f, values[i]])) as BookingCsvRow
 
 function reportSubject(figures: ReportFigures): string {
   return `Your ${monthName(figures.month)} at TicketShow: ${figures.tickets} ${figures.tickets === 1 ? 'ticket' : 'tickets'}`
@@ -104,14 +112,24 @@ function reportSubject(figures: ReportFigures): string {
 /** The report email for one person's month, as its data (rendered when sent or read). */
 function reportEmail(user: { id: number, email: string, username: string }, figures: ReportFigures, csvRows: BookingCsvRow[], opts: { siteUrl: string, secret: string, currency: string }): OutgoingEmail {
   const links = unsubscribeLinks(opts.secret, opts.siteUrl, user.id)
-  const template: ReportTemplate = { name: 'monthly-report', username: user.username, figures, bookings: csvRows, siteUrl: opts.siteUrl, currency: opts.currency, unsubscribeUrl: links.pageUrl }
+  const template: ReportTemplate = {
+    name: 'monthly-report',
+    username: user.username,
+    figures: { ...figures, weeks: figures.weeks.map(w => w.value) },
+    bookings: csvRows.map(packBooking),
+    siteUrl: opts.siteUrl,
+    currency: opts.currency,
+    unsubscribeUrl: links.pageUrl,
+  }
   return { to: user.email, subject: reportSubject(figures), html: '', text: '', kind: 'report', dedupeKey: `monthly:${user.id}:${figures.month}`, userId: user.id, headers: links.headers, template }
 }
 
 /** A stored report (ReportTemplate) as the email it is: HTML, text, the chart and the CSV. */
 export async function renderReport(template: { name: string }, _to: string): Promise<Pick<OutgoingEmail, 'html' | 'text' | 'attachments'>> {
   if (template.name !== 'monthly-report') throw new Error(`Not a report template: ${template.name}`)
-  const { username, figures, bookings, siteUrl, currency, unsubscribeUrl } = template as ReportTemplate
+  const { username, siteUrl, currency, unsubscribeUrl, ...stored } = template as ReportTemplate
+  const figures: ReportFigures = { ...stored.figures, weeks: emptyWeeks(stored.figures.month).map((w, i) => ({ ...w, value: stored.figures.weeks[i] ?? 0 })) }
+  const bookings = stored.bookings.map(unpackBooking)
   const site = siteUrl.replace(/\/+$/, '')
   const money = (v: number) => formatMoney(v, currency)
   const prevName = monthName(figures.previous.month, 'long')
