@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db } from '../../db'
 import { writeTransaction } from '../../db/write'
 
@@ -9,7 +10,7 @@ import { writeTransaction } from '../../db/write'
 
 export const PRUNE_BATCH = 1000
 
-export async function pruneOutbox(db: Db, opts: { now: Date, retentionDays: number, batchSize?: number }): Promise<{ pruned: number, before: string }> {
+export async function pruneOutbox(db: Db, opts: { now: Date, retentionDays: number, batchSize?: number }): Promise<{ pruned: number, anonymised: number, before: string }> {
   const before = new Date(opts.now.getTime() - opts.retentionDays * 86_400_000).toISOString()
   const batchSize = opts.batchSize ?? PRUNE_BATCH
   let pruned = 0
@@ -27,6 +28,15 @@ export async function pruneOutbox(db: Db, opts: { now: Date, retentionDays: numb
     pruned += Number(res.numUpdatedRows)
     if (rows.length < batchSize) break
   }
+  // People who left keep no address here: the cancellation emails written as they left
+  // went to their address, and lose it once they are out (sent, captured or failed).
+  const res = await writeTransaction(db, trx => trx.updateTable('outbox')
+    .set(eb => ({ to: sql<string>`'deleted-' || ${eb.ref('user_id')} || '@deleted.invalid'` }))
+    .where('status', 'in', ['sent', 'captured', 'failed'])
+    .where('user_id', 'in', trx.selectFrom('users').select('id').where('deleted_at', 'is not', null))
+    .where('to', 'not like', 'deleted-%@deleted.invalid')
+    .executeTakeFirst())
+  const anonymised = Number(res.numUpdatedRows)
   // The space freed is reused for new rows (SQLite's free pages, PostgreSQL's autovacuum).
-  return { pruned, before }
+  return { pruned, anonymised, before }
 }
