@@ -194,7 +194,7 @@ describe('accounts in the browser', () => {
     await page.getByLabel('Cancel my upcoming bookings too').check()
     await page.getByRole('button', { name: 'Close my account' }).click()
     await page.waitForURL(url => url.pathname === '/')
-    await visible(page.getByText('Your account is closed'))
+    await visible(page.getByText('Your account is closed', { exact: true }))
     await visible(page.getByRole('banner').getByRole('link', { name: 'Log in' }))
     const admin = await server.request('GET', `/api/screenings/${booking.screeningId}/bookings`, { token: adminToken })
     expect(admin.body.items[0]).toMatchObject({ reference: booking.reference, status: 'cancelled', user: { username: `deleted:${member.id}` } })
