@@ -86,6 +86,19 @@ function bookingLoad(url, connections, world, { screening, ...opts } = {}) {
 
 const codesOf = result => Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([c, v]) => [c, v.count]))
 
+/** Flash sale: 1,000 buyers at once for a 100-seat screening, split over the servers at `urls`. */
+async function flashSale(urls, world) {
+  const hall = await call(urls[0], 'POST', '/api/venues', { token: world.admin, body: { name: 'Flash Hall', place: 'Bench City', capacity: 100, seatsPerRow: 10 } })
+  const flash = (await call(urls[0], 'POST', '/api/screenings', { token: world.admin, body: { showId: world.show.id, venueId: hall.id, startsAt: world.startsAt } })).id
+  const share = Math.ceil(1000 / urls.length)
+  const sales = await Promise.all(urls.map(url => bookingLoad(url, share, world, { amount: share, screening: flash })))
+  const saleCodes = {}
+  for (const codes of sales.map(codesOf)) {
+    for (const [k, v] of Object.entries(codes)) saleCodes[k] = (saleCodes[k] ?? 0) + v
+  }
+  return { saleCodes, flashState: await call(urls[0], 'GET', `/api/screenings/${flash}`) }
+}
+
 async function createDatabase(name) {
   const admin = new pg.Client({ connectionString: PG_URL })
   await admin.connect()
@@ -123,14 +136,7 @@ async function runPostgres() {
     const p99 = Math.max(...loads.map(l => l.latency.p99))
     const p50 = Math.max(...loads.map(l => l.latency.p50))
 
-    const hall = await call(apps[0].url, 'POST', '/api/venues', { token: world.admin, body: { name: 'Flash Hall', place: 'Bench City', capacity: 100, seatsPerRow: 10 } })
-    const flash = (await call(apps[0].url, 'POST', '/api/screenings', { token: world.admin, body: { showId: world.show.id, venueId: hall.id, startsAt: world.startsAt } })).id
-    const sales = await Promise.all(apps.map(app => bookingLoad(app.url, Math.ceil(1000 / INSTANCES), world, { amount: Math.ceil(1000 / INSTANCES), screening: flash })))
-    const saleCodes = sales.map(codesOf).reduce((all, c) => {
-      for (const [k, v] of Object.entries(c)) all[k] = (all[k] ?? 0) + v
-      return all
-    }, {})
-    const flashState = await call(apps[0].url, 'GET', `/api/screenings/${flash}`)
+    const { saleCodes, flashState } = await flashSale(apps.map(app => app.url), world)
     for (const app of apps) await stopApp(app.child)
 
     // pgbench -N on the same server, in the same run.
@@ -173,61 +179,10 @@ if (DB === 'postgres') {
 const dataDir = mkdtempSync(join(tmpdir(), 'ticketshow-bench-booking-'))
 try {
   const app = await startApp(dataDir)
-  const admin = (await call(app.url, 'POST', '/api/auth/login', { body: { username: 'admin', password: 'bench-admin-password' } })).token
-  const show = await call(app.url, 'POST', '/api/shows', { token: admin, body: { name: 'Benchmark Live', tags: ['bench'], ticketPrice: 20000, durationMinutes: 120 } })
-  const startsAt = new Date(Date.now() + 7 * 86_400_000).toISOString()
-  const screenings = []
-  for (let i = 0; i < SCREENINGS; i++) {
-    const venue = await call(app.url, 'POST', '/api/venues', { token: admin, body: { name: `Arena ${i + 1}`, place: 'Bench City', capacity: 5000, seatsPerRow: 50 } })
-    screenings.push((await call(app.url, 'POST', '/api/screenings', { token: admin, body: { showId: show.id, venueId: venue.id, startsAt } })).id)
-  }
-  const tokens = []
-  for (let i = 0; i < USERS; i++) {
-    const username = `buyer${i}`
-    const { user } = await call(app.url, 'POST', '/api/auth/register', { body: { username, email: `${username}@bench.test`, password: 'bench-password-1' } })
-    await call(app.url, 'POST', `/api/users/${user.id}/approve`, { token: admin })
-    tokens.push((await call(app.url, 'POST', '/api/auth/login', { body: { username, password: 'bench-password-1' } })).token)
-  }
-
-  let n = 0
-  const statuses = {}
-  const load = await autocannon({
-    url: `${app.url}/api/bookings`,
-    connections: CONNECTIONS,
-    duration: DURATION,
-    ...(WARMUP > 0 && { warmup: { connections: CONNECTIONS, duration: WARMUP } }),
-    requests: [{
-      method: 'POST',
-      setupRequest: (req) => {
-        n++
-        return {
-          ...req,
-          headers: { 'content-type': 'application/json', 'authorization': `Bearer ${tokens[n % tokens.length]}` },
-          body: JSON.stringify({ screeningId: screenings[n % screenings.length], quantity: 1 }),
-        }
-      },
-    }],
-  })
-  for (const [code, count] of Object.entries(load.statusCodeStats ?? {})) statuses[code] = count.count
-
-  // Flash sale: 1,000 buyers for 100 seats.
-  const hall = await call(app.url, 'POST', '/api/venues', { token: admin, body: { name: 'Flash Hall', place: 'Bench City', capacity: 100, seatsPerRow: 10 } })
-  const flash = (await call(app.url, 'POST', '/api/screenings', { token: admin, body: { showId: show.id, venueId: hall.id, startsAt } })).id
-  let m = 0
-  const sale = await autocannon({
-    url: `${app.url}/api/bookings`,
-    connections: 1000,
-    amount: 1000,
-    requests: [{
-      method: 'POST',
-      setupRequest: (req) => {
-        m++
-        return { ...req, headers: { 'content-type': 'application/json', 'authorization': `Bearer ${tokens[m % tokens.length]}` }, body: JSON.stringify({ screeningId: flash, quantity: 1 }) }
-      },
-    }],
-  })
-  const saleCodes = Object.fromEntries(Object.entries(sale.statusCodeStats ?? {}).map(([c, v]) => [c, v.count]))
-  const flashState = await call(app.url, 'GET', `/api/screenings/${flash}`)
+  const world = await setUp(app.url)
+  const load = await bookingLoad(app.url, CONNECTIONS, world, { duration: DURATION, ...(WARMUP > 0 && { warmup: { connections: CONNECTIONS, duration: WARMUP } }) })
+  const statuses = codesOf(load)
+  const { saleCodes, flashState } = await flashSale([app.url], world)
   await stopApp(app.child)
 
   // The raw durable rate of the same transaction, in process, on a copy of that database.
@@ -241,7 +196,7 @@ try {
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = FULL')
   const screeningId = db.prepare('insert into screenings (show_id, venue_id, starts_at, ends_at, local_date, price, capacity, seats_sold) values (?, 1, ?, ?, \'\', 20000, 5000, 0)')
-    .run(show.id, '2099-01-01T10:00:00.000Z', '2099-01-01T12:15:00.000Z').lastInsertRowid
+    .run(world.show.id, '2099-01-01T10:00:00.000Z', '2099-01-01T12:15:00.000Z').lastInsertRowid
   const claim = db.prepare('update screenings set seats_sold = seats_sold + 1 where id = ? and cancelled_at is null and seats_sold + 1 <= capacity')
   const taken = db.prepare('select group_concat(seat, \',\') as seats from booking_seats where screening_id = ?')
   const insertBooking = db.prepare('insert into bookings (reference, user_id, screening_id, quantity, unit_price, total, status, seats, created_at, updated_at) values (?, 2, ?, 1, 20000, 20000, \'confirmed\', ?, ?, ?)')
