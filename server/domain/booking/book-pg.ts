@@ -4,12 +4,12 @@ import { isUniqueViolation } from '../../db/errors'
 import { keepPrepared } from '../../db/prepared'
 import type { BookingCreateInput } from '#shared/schemas/booking'
 import type { Booking } from '#shared/types/api'
-import { posterUrls } from '../catalog'
 import { Conflict, NotFound } from '../errors'
 import { deferredBookingEmail } from '../mail'
 import type { MailContext } from '../mail'
 import { bestSeats, sortSeats } from './seating'
 import { assertSeatsExist } from './seats'
+import { bookingMail, confirmedBooking } from './views'
 
 // A booking on PostgreSQL in two statements and no transaction of our own: a read of the
 // screening with its taken seats, then one statement that claims the counter, inserts the
@@ -101,7 +101,7 @@ export async function bookOnPostgres(db: Db, userId: number, input: BookingCreat
   const nowIso = now.toISOString()
   const mail = notify && deferredBookingEmail({
     name: 'booking-confirmed',
-    booking: { id: 0, reference, status: 'confirmed', userId, seats, quantity: n, total: s.price * n, startsAt: s.starts_at, durationMinutes: s.duration_minutes, showId: s.show_id, showName: s.show_name, venueName: s.venue_name, place: s.place, timezone: s.timezone },
+    booking: bookingMail(s, { id: 0, reference, status: 'confirmed', userId, seats, unitPrice: s.price }),
     ctx: notify.ctx,
     at: nowIso,
   }, notify.to)
@@ -123,21 +123,5 @@ export async function bookOnPostgres(db: Db, userId: number, input: BookingCreat
     if (new Date(again.starts_at) <= now) throw new Conflict('This screening has already started: bookings can no longer be made or changed', { seatsLeft: 0 })
     throw new Conflict(`Only ${leftOf(again)} seats are left`, { seatsLeft: leftOf(again) })
   }
-  return {
-    id: row.id,
-    reference,
-    status: 'confirmed',
-    quantity: n,
-    seats,
-    unitPrice: row.unit_price,
-    total: row.unit_price * n,
-    createdAt: nowIso,
-    updatedAt: nowIso,
-    screening: {
-      id: s.id,
-      startsAt: s.starts_at,
-      show: { id: s.show_id, name: s.show_name, posterUrl: posterUrls(s.poster_key).posterUrl },
-      venue: { id: s.venue_id, name: s.venue_name, place: s.place, timezone: s.timezone },
-    },
-  }
+  return confirmedBooking(s, { id: row.id, reference, seats, unitPrice: row.unit_price, at: nowIso })
 }

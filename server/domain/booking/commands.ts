@@ -6,16 +6,15 @@ import { prepared } from '../../db/prepared'
 import { writeTransaction } from '../../db/write'
 import type { BookingCreateInput, BookingPatchInput } from '#shared/schemas/booking'
 import type { Booking } from '#shared/types/api'
-import { posterUrls } from '../catalog'
 import { Conflict } from '../errors'
 import { deferredBookingEmail, enqueueEmail } from '../mail'
-import type { BookingMail, MailContext } from '../mail'
+import type { MailContext } from '../mail'
 import { SeatClash, bookOnPostgres } from './book-pg'
 import { getBooking, noSuchBooking, splitSeats } from './queries'
 import { seatCacheOf } from './seat-cache'
 import { bestSeats, seatsNear, sortSeats } from './seating'
 import { asConflict, assertSeatsExist, claimCount, insertSeats, loadScreening, lockScreening, screeningForBooking, soldOut, takenSeats } from './seats'
-import type { LoadedScreening } from './seats'
+import { bookingMail, confirmedBooking } from './views'
 
 // Making, changing and cancelling a booking: each one transaction that either happens
 // whole, with its email in the outbox, or not at all.
@@ -49,21 +48,6 @@ async function withFreshReference<T>(run: (reference: string) => Promise<T>): Pr
 export interface BookingNotify {
   to: string
   ctx: MailContext
-}
-
-function bookingMail(s: LoadedScreening, b: { id: number, reference: string, status: 'confirmed' | 'cancelled', userId: number, seats: string[], unitPrice: number }): BookingMail {
-  return {
-    ...b,
-    quantity: b.seats.length,
-    total: b.unitPrice * b.seats.length,
-    startsAt: s.starts_at,
-    durationMinutes: s.duration_minutes,
-    showId: s.show_id,
-    showName: s.show_name,
-    venueName: s.venue_name,
-    place: s.place,
-    timezone: s.timezone,
-  }
 }
 
 const insertBooking = prepared((db: Db, reference: string, userId: number, screeningId: number, quantity: number, unitPrice: number, total: number, seats: string, createdAt: string, updatedAt: string) =>
@@ -136,23 +120,7 @@ async function createBookingLocked(db: Db, userId: number, input: BookingCreateI
       const mail = bookingMail(s, { id: row.id, reference, status: 'confirmed', userId, seats, unitPrice: s.price })
       await enqueueEmail(trx, deferredBookingEmail({ name: 'booking-confirmed', booking: mail, ctx: notify.ctx, at: nowIso }, notify.to), now)
     }
-    return {
-      id: row.id,
-      reference,
-      status: 'confirmed',
-      quantity: n,
-      seats,
-      unitPrice: s.price,
-      total: s.price * n,
-      createdAt: nowIso,
-      updatedAt: nowIso,
-      screening: {
-        id: s.id,
-        startsAt: s.starts_at,
-        show: { id: s.show_id, name: s.show_name, posterUrl: posterUrls(s.poster_key).posterUrl },
-        venue: { id: s.venue_id, name: s.venue_name, place: s.place, timezone: s.timezone },
-      },
-    }
+    return confirmedBooking(s, { id: row.id, reference, seats, unitPrice: s.price, at: nowIso })
   }, { onRollback })).catch(err => asConflict(db, err, input.screeningId))
 }
 
