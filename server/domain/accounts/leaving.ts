@@ -40,16 +40,16 @@ async function leave(trx: Db, user: UserRow, opts: LeaveOptions, whose: string):
   }
   const cancelled = upcoming ? await cancelUpcomingBookings(trx, user.id, user.email, now, opts.mail) : 0
   const history = await trx.selectFrom('bookings').select('id').where('user_id', '=', user.id).limit(1).executeTakeFirst()
-  // Emails not sent yet go with the person (but the cancellations just written); those sent
-  // keep their record, without the address.
-  await trx.deleteFrom('outbox').where('user_id', '=', user.id).where('status', 'in', ['pending', 'failed'])
-    .where('kind', '!=', 'booking-cancelled').execute()
-  await trx.updateTable('outbox').set({ to: anonymousEmail(user.id) }).where('user_id', '=', user.id).where('status', 'not in', ['pending']).execute()
   if (!history) {
-    await trx.deleteFrom('outbox').where('user_id', '=', user.id).where('status', '!=', 'pending').execute()
+    // Nobody's history to keep (and so no cancellation written): their emails go with them.
+    await trx.deleteFrom('outbox').where('user_id', '=', user.id).execute()
     await trx.deleteFrom('users').where('id', '=', user.id).execute()
     return { cancelled, anonymised: false }
   }
+  // Emails not sent yet go with the person, but the cancellations just written (they lose the
+  // address at outbox:prune); those sent keep their record, without the address.
+  await trx.deleteFrom('outbox').where('user_id', '=', user.id).where('status', 'in', ['pending', 'failed']).where('kind', '!=', 'booking-cancelled').execute()
+  await trx.updateTable('outbox').set({ to: anonymousEmail(user.id) }).where('user_id', '=', user.id).where('status', '!=', 'pending').execute()
   await trx.updateTable('users').set(eb => ({
     username: anonymousName(user.id),
     email: anonymousEmail(user.id),
