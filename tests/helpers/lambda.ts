@@ -3,6 +3,71 @@ import type { ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { outputDir } from './build'
 
+interface Host {
+  /** what the host's `ready` message carried (the Vercel host's port) */
+  ready: { port?: number }
+  /** Sends `message` (given an id) and resolves with the host's result, or rejects with its error. */
+  call: <T>(message: Record<string, unknown>) => Promise<T>
+  output: () => string
+  stop: () => Promise<void>
+}
+
+/**
+ * A test host (tests/helpers/*-host.mjs) in a process of its own, with `env` only: its output
+ * is kept, its `ready` message awaited (an exit before it rejects with the output), and its
+ * answers matched to the messages sent by id.
+ */
+async function forkHost(script: string, args: string[], env: Record<string, string>, label: string): Promise<Host> {
+  const child: ChildProcess = fork(join(process.cwd(), 'tests/helpers', script), args, {
+    env: { PATH: process.env.PATH, NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  })
+  let out = ''
+  child.stdout!.on('data', (d) => {
+    out += d
+  })
+  child.stderr!.on('data', (d) => {
+    out += d
+  })
+  const pending = new Map<number, { resolve: (v: unknown) => void, reject: (e: Error) => void }>()
+  let seq = 0
+  const ready = await new Promise<{ port?: number }>((resolve, reject) => {
+    child.once('exit', code => reject(new Error(`the ${label} host exited with ${code}:\n${out}`)))
+    child.on('message', (m: { ready?: boolean, port?: number, id?: number, result?: unknown, error?: string }) => {
+      if (m.ready) return resolve({ port: m.port })
+      const p = pending.get(m.id!)
+      pending.delete(m.id!)
+      if (m.error) p?.reject(new Error(m.error))
+      else p?.resolve(m.result)
+    })
+  })
+  return {
+    ready,
+    call: <T>(message: Record<string, unknown>) => new Promise<T>((resolve, reject) => {
+      const id = seq++
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
+      child.send({ id, ...message })
+    }),
+    output: () => out,
+    stop: async () => {
+      if (child.exitCode !== null) return
+      const exited = new Promise(resolve => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await exited
+    },
+  }
+}
+
+/** The body as JSON, or undefined when it is not JSON. */
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body)
+  }
+  catch {
+    return undefined
+  }
+}
+
 export interface LambdaResult {
   statusCode: number
   headers: Record<string, string>
@@ -22,36 +87,8 @@ export interface LambdaInstance {
 
 /** Starts one Lambda "instance" of the built aws-lambda handler in a process of its own. */
 export async function startLambda(env: Record<string, string>): Promise<LambdaInstance> {
-  const entry = join(outputDir('aws-lambda'), 'server', 'index.mjs')
-  const child: ChildProcess = fork(join(process.cwd(), 'tests/helpers/lambda-host.mjs'), [entry], {
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', ...env },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  })
-  let out = ''
-  child.stdout!.on('data', (d) => {
-    out += d
-  })
-  child.stderr!.on('data', (d) => {
-    out += d
-  })
-  const pending = new Map<number, { resolve: (v: unknown) => void, reject: (e: Error) => void }>()
-  let seq = 0
-  const ready = new Promise<void>((resolve, reject) => {
-    child.once('exit', code => reject(new Error(`the Lambda host exited with ${code}:\n${out}`)))
-    child.on('message', (m: { ready?: boolean, id?: number, result?: unknown, error?: string }) => {
-      if (m.ready) return resolve()
-      const p = pending.get(m.id!)
-      pending.delete(m.id!)
-      if (m.error) p?.reject(new Error(m.error))
-      else p?.resolve(m.result)
-    })
-  })
-  await ready
-  const invoke = <T>(event: unknown) => new Promise<T>((resolve, reject) => {
-    const id = seq++
-    pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
-    child.send({ id, event })
-  })
+  const host = await forkHost('lambda-host.mjs', [join(outputDir('aws-lambda'), 'server', 'index.mjs')], env, 'Lambda')
+  const invoke = <T>(event: unknown) => host.call<T>({ event })
   return {
     invoke,
     async http(method, path, opts = {}) {
@@ -81,20 +118,10 @@ export async function startLambda(env: Record<string, string>): Promise<LambdaIn
         body,
         isBase64Encoded,
       })
-      let json: unknown
-      try {
-        json = JSON.parse(result.isBase64Encoded ? '' : result.body)
-      }
-      catch { /* not JSON */ }
-      return { ...result, json }
+      return { ...result, json: result.isBase64Encoded ? undefined : parseJson(result.body) }
     },
-    output: () => out,
-    stop: async () => {
-      if (child.exitCode !== null) return
-      const exited = new Promise(resolve => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      await exited
-    },
+    output: host.output,
+    stop: host.stop,
   }
 }
 
@@ -109,60 +136,21 @@ export interface PlatformInstance {
 
 /** Starts a built Vercel or Netlify handler in a process of its own (tests/helpers/platform-host.mjs). */
 export async function startPlatform(kind: 'vercel' | 'netlify', entry: string, env: Record<string, string>): Promise<PlatformInstance> {
-  const child = fork(join(process.cwd(), 'tests/helpers/platform-host.mjs'), [kind, entry], {
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', ...env },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  })
-  let out = ''
-  child.stdout!.on('data', (d) => {
-    out += d
-  })
-  child.stderr!.on('data', (d) => {
-    out += d
-  })
-  const pending = new Map<number, { resolve: (v: unknown) => void, reject: (e: Error) => void }>()
-  let seq = 0
-  const port = await new Promise<number | undefined>((resolve, reject) => {
-    child.once('exit', code => reject(new Error(`the ${kind} host exited with ${code}:\n${out}`)))
-    child.on('message', (m: { ready?: boolean, port?: number, id?: number, result?: unknown, error?: string }) => {
-      if (m.ready) return resolve(m.port)
-      const p = pending.get(m.id!)
-      pending.delete(m.id!)
-      if (m.error) p?.reject(new Error(m.error))
-      else p?.resolve(m.result)
-    })
-  })
-  const url = port ? `http://127.0.0.1:${port}` : undefined
-  const parse = (body: string) => {
-    try {
-      return JSON.parse(body)
-    }
-    catch {
-      return undefined
-    }
-  }
+  const host = await forkHost('platform-host.mjs', [kind, entry], env, kind)
+  const url = host.ready.port ? `http://127.0.0.1:${host.ready.port}` : undefined
   return {
     url,
     async fetch(path, init = {}) {
       if (url) {
         const res = await fetch(url + path, init)
         const body = await res.text()
-        return { status: res.status, headers: Object.fromEntries(res.headers), body, json: parse(body) }
+        return { status: res.status, headers: Object.fromEntries(res.headers), body, json: parseJson(body) }
       }
-      const result = await new Promise<{ status: number, headers: Record<string, string>, body: string }>((resolve, reject) => {
-        const id = seq++
-        pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
-        child.send({ id, request: { url: `https://ticketshow.netlify.test${path}`, method: init.method ?? 'GET', headers: init.headers ?? {}, body: init.body } })
-      })
-      return { ...result, json: parse(result.body) }
+      const result = await host.call<{ status: number, headers: Record<string, string>, body: string }>({ request: { url: `https://ticketshow.netlify.test${path}`, method: init.method ?? 'GET', headers: init.headers ?? {}, body: init.body } })
+      return { ...result, json: parseJson(result.body) }
     },
-    output: () => out,
-    stop: async () => {
-      if (child.exitCode !== null) return
-      const exited = new Promise(resolve => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      await exited
-    },
+    output: host.output,
+    stop: host.stop,
   }
 }
 
