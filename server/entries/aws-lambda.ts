@@ -4,7 +4,10 @@
 //   - a base64 body (an upload) reaches the app as the bytes it is, not as UTF-8 text;
 //   - each request is marked as the platform's (utils/client.ts): the rate limits apply to
 //     it, per the client address API Gateway saw (requestContext sourceIp);
-//   - a scheduled event runs ticks instead of being taken for a request with no path.
+//   - a scheduled event runs ticks instead of being taken for a request with no path;
+//   - an email a request queued (a confirmation) is sent before the invocation returns:
+//     Lambda freezes the process then, so a flush left on a timer would run at some later
+//     thaw or not at all (utils/mail.ts, flushMailInline).
 // Two ways to schedule (README, "AWS Lambda"): one rule `rate(1 minute)` with the default
 // event ({"source": "aws.events", "detail-type": "Scheduled Event", "time": …}) ticks every
 // task whose cron expression matches that minute, as node-server's cron runner does; or a
@@ -17,6 +20,7 @@ import { normalizeLambdaIncomingHeaders, normalizeLambdaOutgoingBody, normalizeL
 import { withQuery } from 'ufo'
 import { TASKS } from '../domain/tasks'
 import type { PlatformRequest } from '../utils/client'
+import { flushMailInline, runRequestedMailFlush } from '../utils/mail'
 
 interface HttpEvent {
   httpMethod?: string
@@ -39,6 +43,7 @@ interface ScheduledEvent {
 }
 
 const nitroApp = useNitroApp()
+flushMailInline()
 
 function isSchedule(event: unknown): event is ScheduledEvent {
   const e = event as ScheduledEvent & HttpEvent
@@ -89,6 +94,7 @@ export async function handler(event: HttpEvent | ScheduledEvent, context: unknow
     query,
     body: http.isBase64Encoded ? Buffer.from(http.body || '', 'base64') : http.body,
   } as Parameters<typeof nitroApp.localCall>[0])
+  await runRequestedMailFlush()
   const isApiGwV2 = 'cookies' in http || 'rawPath' in http
   const awsBody = await normalizeLambdaOutgoingBody(r.body as BodyInit, r.headers)
   const cookies = normalizeCookieHeader(r.headers['set-cookie'])

@@ -33,6 +33,24 @@ let timer: ReturnType<typeof setTimeout> | undefined
 let running: Promise<unknown> | undefined
 let again = false
 let closing = false
+let inline = false
+let wanted = false
+
+/**
+ * For hosts that freeze the process once a response is returned (AWS Lambda): a flush asked
+ * for is not put on a timer, which would run at some later thaw or never, but waits for
+ * `runRequestedMailFlush`, which the host awaits before it returns the invocation's result.
+ */
+export function flushMailInline(): void {
+  inline = true
+}
+
+/** Runs the flush asked for since the last call, if any (with `flushMailInline`). Never throws. */
+export async function runRequestedMailFlush(): Promise<void> {
+  if (!wanted) return
+  wanted = false
+  await runMailFlush().catch(err => console.error('[mail] flush failed:', (err as Error).message))
+}
 
 /**
  * Asks for a flush soon, so a confirmation arrives in seconds rather than at the next
@@ -42,6 +60,10 @@ let closing = false
  */
 export function requestMailFlush(): void {
   if (closing) return
+  if (inline) {
+    wanted = true
+    return
+  }
   if (running) {
     again = true
     return
