@@ -7,10 +7,17 @@ import { calendarDay, formatDuration, formatMoney, localDate, minorDigitsOf, ven
  */
 export function useFormat() {
   const currency = useRuntimeConfig().public.currency as string
+  const price = (minor: number) => formatMoney(minor, currency)
   return {
     currency,
     minorDigits: minorDigitsOf(currency),
-    price: (minor: number) => formatMoney(minor, currency),
+    price,
+    /** A booking's seats by price, dearest first: "2 × ₹350.00 + 1 × ₹200.00". */
+    seatPrices: (lines: { price: number }[]) => {
+      const counts = new Map<number, number>()
+      for (const l of lines) counts.set(l.price, (counts.get(l.price) ?? 0) + 1)
+      return [...counts].sort(([a], [b]) => b - a).map(([p, n]) => `${n} × ${price(p)}`).join(' + ')
+    },
     dateTime: venueDateTime,
     date: venueDate,
     time: venueTime,

@@ -47,7 +47,7 @@ export function useSeatSelection(options: {
   /** The booking's own seats count as free while changing it. */
   const ownSeats = computed(() => new Set(changeBooking.value?.seats ?? []))
   const seats = computed<Seat[] | undefined>(() => screening.value?.seats.map(seat => ({
-    label: seat.label,
+    ...seat,
     taken: !ownSeats.value.has(seat.label) && (seat.taken || justTaken.value.includes(seat.label)),
   })))
 
@@ -75,8 +75,25 @@ export function useSeatSelection(options: {
 
   const started = computed(() => screening.value ? new Date(screening.value.startsAt).getTime() <= Date.now() : false)
   const soldOut = computed(() => (screening.value?.seatsLeft ?? 1) <= 0)
-  const unitPrice = computed(() => changeBooking.value?.unitPrice ?? screening.value?.price ?? 0)
-  const total = computed(() => unitPrice.value * selection.value.length)
+  // What each chosen seat costs, as the server will charge it: its category's price; while
+  // changing a booking, a seat it has keeps its price, and one added in a category it has
+  // costs what it paid there.
+  const priceOf = computed(() => {
+    const s = screening.value
+    const byCategory = new Map(s?.categories.map(c => [c.id, c.price]) ?? [])
+    const categoryOf = new Map(s?.seats.map(seat => [seat.label, seat.category]) ?? [])
+    const lines = changeBooking.value?.lines ?? []
+    for (const l of lines) byCategory.set(l.category, l.price)
+    const kept = new Map(lines.map(l => [l.seat, l.price]))
+    return (label: string) => kept.get(label) ?? byCategory.get(categoryOf.get(label) ?? '') ?? s?.price ?? 0
+  })
+  /** The chosen seats by price, dearest first: [[price, count]]. */
+  const prices = computed(() => {
+    const counts = new Map<number, number>()
+    for (const label of selection.value) counts.set(priceOf.value(label), (counts.get(priceOf.value(label)) ?? 0) + 1)
+    return [...counts].sort(([a], [b]) => b - a)
+  })
+  const total = computed(() => selection.value.reduce((sum, label) => sum + priceOf.value(label), 0))
   const unchanged = computed(() => !!changeBooking.value
     && [...changeBooking.value.seats].sort(compareSeats).join() === selection.value.join())
   const canPick = computed(() => !!screening.value && !started.value && (!soldOut.value || !!changeBooking.value))
@@ -156,5 +173,5 @@ export function useSeatSelection(options: {
     resume()
   })
 
-  return { selection, seats, max: MAX_SEATS_PER_BOOKING, notice, started, soldOut, unitPrice, total, unchanged, canPick, pending, book }
+  return { selection, seats, max: MAX_SEATS_PER_BOOKING, notice, started, soldOut, prices, total, unchanged, canPick, pending, book }
 }

@@ -33,6 +33,10 @@ export interface VenuesTable {
   seats_per_row: number
   timezone: string
   created_at: string
+  /** JSON HallLayout (shared/layout.ts); null: rows derived from capacity and seats_per_row */
+  layout: string | null
+  /** moves with every change to the layout (a compiled hall is cached per version) */
+  layout_version: Generated<number>
 }
 
 export interface ShowsTable {
@@ -67,6 +71,8 @@ export interface ScreeningsTable {
   seats_sold: Generated<number>
   /** SQLite only: moves with every change to the screening's booking_seats rows (triggers, migration 0008). */
   seats_version: Generated<number>
+  /** JSON {categoryId: minor units}; a category left out costs `price` */
+  prices: string | null
 }
 
 export type BookingStatus = 'confirmed' | 'cancelled'
@@ -83,6 +89,15 @@ export interface BookingsTable {
   seats: Generated<string>
   created_at: string
   updated_at: string
+  /** JSON BookingLine[] (seat, category, price), in the order of `seats`; null: all at unit_price */
+  lines: string | null
+}
+
+export interface SeatHoldsTable {
+  screening_id: number
+  seat: string
+  user_id: number
+  expires_at: string
 }
 
 export interface BookingSeatsTable {
@@ -147,6 +162,7 @@ export interface Database {
   screenings: ScreeningsTable
   bookings: BookingsTable
   booking_seats: BookingSeatsTable
+  seat_holds: SeatHoldsTable
   outbox: OutboxTable
   revoked_tokens: RevokedTokensTable
   rate_limits: RateLimitsTable

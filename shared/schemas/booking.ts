@@ -16,9 +16,9 @@ const seats = z.array(z.string().regex(/^[A-Z]{1,3}[1-9]\d{0,3}$/, 'Seats look l
   .refine(list => new Set(list).size === list.length, 'Each seat only once')
 
 export const BookingCreateSchema = z.union([
-  z.object({ screeningId: IdSchema, quantity }).strict(),
+  z.object({ screeningId: IdSchema, quantity, category: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'Use a category id of the hall, such as "prime"').optional() }).strict(),
   z.object({ screeningId: IdSchema, seats }).strict(),
-], { error: 'Send {screeningId, quantity} or {screeningId, seats}' })
+], { error: 'Send {screeningId, quantity, category?} or {screeningId, seats}' })
 export type BookingCreateInput = z.infer<typeof BookingCreateSchema>
 
 export const BookingPatchSchema = z.union([

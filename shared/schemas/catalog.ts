@@ -1,5 +1,6 @@
 import { z } from '../zod'
 import { IdQuerySchema, IdSchema, PageQuerySchema } from './common'
+import { MAX_CATEGORIES, MAX_LAYOUT_ROWS, MAX_ROW_PLACES, layoutProblem } from '../layout'
 
 const text = (max: number, label = 'This') => z.string().trim().min(1, `${label} is required`).max(max, `Use at most ${max} characters`)
 
@@ -33,6 +34,36 @@ export const VenueListQuerySchema = PageQuerySchema.extend({
   q: z.string().trim().max(100).optional(),
   city: z.string().trim().max(120).optional(),
 })
+
+const categoryId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'Use 1–32 lowercase letters, digits or dashes, such as "prime"')
+
+const place = z.union([
+  z.object({ gap: z.literal(true) }).strict(),
+  z.object({
+    seat: z.number().int('Use a whole number').min(1, 'Seat numbers start at 1').max(9999, 'Seat numbers go up to 9999'),
+    category: categoryId,
+    access: z.enum(['wheelchair', 'companion']).optional(),
+  }).strict(),
+], { error: 'Each place is {seat, category, access?} or {gap: true}' })
+
+/** PUT /api/venues/{id}/layout. */
+export const LayoutSchema = z.object({
+  categories: z.array(z.object({ id: categoryId, name: text(40, 'Name') }).strict())
+    .min(1, 'A hall needs at least one category').max(MAX_CATEGORIES, `At most ${MAX_CATEGORIES} categories`),
+  rows: z.array(z.object({
+    label: z.string().regex(/^[A-Z]{1,3}$/, 'Row labels are 1–3 capital letters, such as A or AA'),
+    places: z.array(place).max(MAX_ROW_PLACES, `At most ${MAX_ROW_PLACES} places in a row`),
+  }).strict()).min(1, 'A hall needs at least one row').max(MAX_LAYOUT_ROWS, `At most ${MAX_LAYOUT_ROWS} rows`),
+}).strict().superRefine((layout, ctx) => {
+  const problem = layoutProblem(layout, MAX_CAPACITY)
+  if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['rows'] })
+})
+export type LayoutInput = z.infer<typeof LayoutSchema>
+
+const price = z.number().int('Use whole minor units').min(0, 'A price cannot be negative').max(MAX_PRICE, 'That price is too high')
+
+/** A screening's price per seat category, in minor units (categories left out cost the screening's price). */
+const categoryPrices = z.record(categoryId, price)
 
 const rating = z.number()
   .min(0, 'Ratings go from 0 to 10').max(10, 'Ratings go from 0 to 10')
@@ -83,13 +114,15 @@ export const ScreeningCreateSchema = z.object({
   showId: IdSchema,
   venueId: IdSchema,
   startsAt: instant,
-  price: z.number().int('Use whole minor units').min(0, 'A price cannot be negative').max(MAX_PRICE).optional(),
+  price: price.optional(),
+  prices: categoryPrices.optional(),
 })
 export type ScreeningCreateInput = z.infer<typeof ScreeningCreateSchema>
 
 export const ScreeningPatchSchema = z.object({
   startsAt: instant.optional(),
-  price: z.number().int('Use whole minor units').min(0, 'A price cannot be negative').max(MAX_PRICE).optional(),
+  price: price.optional(),
+  prices: categoryPrices.optional(),
 }).refine(v => Object.keys(v).length > 0, 'Change at least one field')
 export type ScreeningPatchInput = z.infer<typeof ScreeningPatchSchema>
 

@@ -9,6 +9,15 @@ const money = z.number().int().describe('Integer minor currency units')
 export const UserResponse = z.object({ id: z.number().int(), username: z.string(), email: z.string(), role: z.enum(['user', 'admin']), approved: z.boolean(), createdAt: instant })
 export const SessionResponse = UserResponse.omit({ createdAt: true })
 export const VenueResponse = z.object({ id: z.number().int(), name: z.string(), place: z.string(), capacity: z.number().int(), seatsPerRow: z.number().int(), timezone: z.string(), createdAt: instant })
+const LayoutPlaceResponse = z.union([
+  z.object({ seat: z.number().int(), category: z.string(), access: z.enum(['wheelchair', 'companion']).optional() }),
+  z.object({ gap: z.literal(true) }),
+])
+export const LayoutResponse = z.object({
+  categories: z.array(z.object({ id: z.string(), name: z.string() })).describe('seat categories in display order'),
+  rows: z.array(z.object({ label: z.string(), places: z.array(LayoutPlaceResponse).describe('left to right; a gap is an aisle') })).describe('front row first'),
+})
+export const VenueDetailResponse = VenueResponse.extend({ layout: LayoutResponse })
 const VenueRef = z.object({ id: z.number().int(), name: z.string(), place: z.string(), timezone: z.string() })
 export const ShowResponse = z.object({
   id: z.number().int(), name: z.string(), description: z.string(), rating: z.number().nullable(), tags: z.array(z.string()),
@@ -19,11 +28,21 @@ export const ShowDetailResponse = ShowResponse.extend({
   screenings: z.array(z.object({ id: z.number().int(), venue: VenueRef, startsAt: instant, price: money, seatsLeft: z.number().int() })),
 })
 export const ScreeningResponse = z.object({
-  id: z.number().int(), startsAt: instant, endsAt: instant, price: money, capacity: z.number().int(), seatsLeft: z.number().int(),
+  id: z.number().int(), startsAt: instant, endsAt: instant, price: money,
+  prices: z.record(z.string(), money).describe('prices set per seat category; a category left out costs `price`'),
+  capacity: z.number().int(), seatsLeft: z.number().int(),
   show: z.object({ id: z.number().int(), name: z.string(), posterUrl: z.string().nullable(), durationMinutes: z.number().int() }),
   venue: VenueRef.extend({ seatsPerRow: z.number().int() }),
 })
-export const ScreeningDetailResponse = ScreeningResponse.extend({ seats: z.array(z.object({ label: z.string(), taken: z.boolean() })) })
+const SeatResponse = z.object({
+  label: z.string(), category: z.string(), access: z.enum(['wheelchair', 'companion']).optional(),
+  taken: z.boolean().describe('booked'), held: z.boolean().describe('held by someone choosing it now'),
+})
+export const ScreeningDetailResponse = ScreeningResponse.extend({
+  categories: z.array(z.object({ id: z.string(), name: z.string(), price: money, seatsLeft: z.number().int() })),
+  rows: z.array(z.object({ label: z.string(), places: z.array(z.union([SeatResponse, z.object({ gap: z.literal(true) })])) })),
+  seats: z.array(SeatResponse),
+})
 export const SearchResponse = z.object({ shows: z.array(ShowListItemResponse), venues: z.array(VenueResponse) })
 export const FiltersResponse = z.object({ cities: z.array(z.string()), tags: z.array(z.object({ tag: z.string(), count: z.number().int() })) })
 const cacheState = z.enum(['memory', 'ok', 'degraded']).describe('memory: no Redis configured; ok: Redis connected; degraded: Redis unreachable (answers come from the database)')
@@ -47,7 +66,8 @@ export function pageOf<T extends z.ZodType>(item: T) {
 
 export const BookingResponse = z.object({
   id: z.number().int(), reference: z.string(), status: z.enum(['confirmed', 'cancelled']), quantity: z.number().int(), seats: z.array(z.string()),
-  unitPrice: money, total: money, createdAt: instant, updatedAt: instant,
+  lines: z.array(z.object({ seat: z.string(), category: z.string(), categoryName: z.string(), price: money })).describe('each seat with its category and price as sold'),
+  unitPrice: money.describe('price per seat; their average when seats cost different prices'), total: money, createdAt: instant, updatedAt: instant,
   screening: z.object({
     id: z.number().int(), startsAt: instant,
     show: z.object({ id: z.number().int(), name: z.string(), posterUrl: z.string().nullable() }),

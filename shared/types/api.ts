@@ -1,3 +1,5 @@
+import type { HallLayout, SeatAccess } from '../layout'
+
 export type Role = 'user' | 'admin'
 
 export interface User {
@@ -37,6 +39,11 @@ export interface Venue {
   seatsPerRow: number
   timezone: string
   createdAt: string
+}
+
+/** GET /api/venues/{id}: a venue with its hall. */
+export interface VenueDetail extends Venue {
+  layout: HallLayout
 }
 
 export interface Show {
@@ -80,6 +87,8 @@ export interface Screening {
   startsAt: string
   endsAt: string
   price: number
+  /** prices set per seat category (minor units); a category left out costs `price` */
+  prices: Record<string, number>
   capacity: number
   seatsLeft: number
   show: { id: number, name: string, posterUrl: string | null, durationMinutes: number }
@@ -88,10 +97,27 @@ export interface Screening {
 
 export interface Seat {
   label: string
+  category: string
+  access?: SeatAccess
   taken: boolean
+  /** held by someone else choosing it now (or, in `mine`, by you) */
+  held: boolean
 }
 
+export interface ScreeningCategory {
+  id: string
+  name: string
+  price: number
+  seatsLeft: number
+}
+
+export type ScreeningPlace = Seat | { gap: true }
+
 export interface ScreeningDetail extends Screening {
+  categories: ScreeningCategory[]
+  /** front row first, each row's places left to right, aisles as gaps */
+  rows: { label: string, places: ScreeningPlace[] }[]
+  /** every seat, row by row */
   seats: Seat[]
 }
 
@@ -100,12 +126,23 @@ export interface SearchResult {
   venues: Venue[]
 }
 
+/** One seat of a booking: its category and price as sold. */
+export interface BookingLine {
+  seat: string
+  category: string
+  categoryName: string
+  price: number
+}
+
 export interface Booking {
   id: number
   reference: string
   status: 'confirmed' | 'cancelled'
   quantity: number
   seats: string[]
+  /** each seat's category and price, in the order of `seats` */
+  lines: BookingLine[]
+  /** the price per seat; with seats of different prices, their average (lines has each) */
   unitPrice: number
   total: number
   createdAt: string

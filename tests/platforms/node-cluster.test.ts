@@ -40,12 +40,13 @@ describe('node-cluster', () => {
     await Promise.all(loops)
     expect(code).toBe(0)
     expect(at - sent).toBeLessThan(10_000)
-    // Every request was answered 200, or never reached the server: refused once the workers
-    // stopped listening, or (rarely, and only on a 2-core machine this busy) reset as it was
-    // sent on a kept-alive connection the stopping worker had just closed; none had an answer
-    // cut off half way (autocannon-style clients retry those, as GETs are safe to).
-    expect([...outcomes.keys()].filter(k => k !== '200' && k !== 'ECONNREFUSED' && k !== 'ECONNRESET')).toEqual([])
-    expect(outcomes.get('ECONNRESET') ?? 0).toBeLessThanOrEqual(2)
+    // Every request a worker took was answered: each one it logged reached the client as a
+    // 200. Others never reached a worker: refused once the workers stopped listening, or
+    // reset as they were sent on a kept-alive connection a stopping worker had just closed
+    // (ECONNRESET, or undici's UND_ERR_SOCKET), which HTTP/1.1 cannot rule out.
+    const taken = server.rawOutput().split('\n').filter(l => l.includes('"msg":"request"') && l.includes('"path":"/api/shows"')).length
+    expect(taken).toBe(outcomes.get('200'))
+    expect([...outcomes.keys()].filter(k => !['200', 'ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET'].includes(k))).toEqual([])
     expect(server.output()).toMatch(/\[cluster\] every worker has stopped/)
     await server.stop()
   })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { rectangleLayout } from '#shared/layout'
 import { createScreening, createShow, createVenue, defaultSeatsPerRow, deleteShow, deleteVenue, getScreening, getScreeningDetail, getShow, getShowDetail, getVenue, listCities, listScreenings, listShows, listTags, listVenues, normaliseTags, search, setPosterKey, TURNOVER_MINUTES, updateScreening, updateShow, updateVenue } from '../../server/domain/catalog'
 import { cancelScreening } from '../../server/domain/booking'
 import type { Db } from '../../server/db'
@@ -56,6 +57,7 @@ describe('createVenue', () => {
       seatsPerRow: 20,
       timezone: 'Asia/Kolkata',
       createdAt: NOW.toISOString(),
+      layout: rectangleLayout(95, 20),
     })
     const berlin = await createVenue(db, { name: 'Kino', place: 'Berlin', capacity: 40 }, 'Europe/Berlin', NOW)
     expect(berlin).toMatchObject({ timezone: 'Europe/Berlin', seatsPerRow: 10 })
@@ -125,7 +127,7 @@ describe('updateVenue', () => {
     expect(await getScreening(db, later.id)).toMatchObject({ capacity: 50, seatsLeft: 50 })
     const detail = (await getScreeningDetail(db, soon.id))!
     expect(detail.seats).toHaveLength(50)
-    expect(detail.seats.at(-1)).toEqual({ label: 'E10', taken: false })
+    expect(detail.seats.at(-1)).toEqual({ label: 'E10', category: 'standard', taken: false, held: false })
 
     // And it can grow again.
     expect(await updateVenue(db, venue.id, { capacity: 120 }, NOW)).toMatchObject({ capacity: 120, seatsPerRow: 10 })

@@ -12,6 +12,7 @@ import * as m0010 from './0010_catalog_listing_indexes'
 import * as m0011 from './0011_files'
 import * as m0012 from './0012_users_deleted'
 import * as m0013 from './0013_outbox_retention'
+import * as m0014 from './0014_halls'
 
 // A bundled server cannot read a folder, so migrations are listed here by hand.
 const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0011_files': m0011,
   '0012_users_deleted': m0012,
   '0013_outbox_retention': m0013,
+  '0014_halls': m0014,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -10,6 +10,8 @@ import type { MailContext } from '../mail'
 import { bestSeats, sortSeats } from './seating'
 import { assertSeatsExist } from './seats'
 import { bookingMail, confirmedBooking } from './views'
+import { categoryPrices, loadHall } from '../catalog'
+import { assertCategory, categoryName, priceSeats, totalOf, unitPriceOf } from './pricing'
 
 // A booking on PostgreSQL in two statements and no transaction of our own: a read of the
 // screening with its taken seats, then one statement that claims the counter, inserts the
@@ -21,47 +23,50 @@ import { bookingMail, confirmedBooking } from './views'
 // request is then refused (409), a quantity request picks again from a fresh read, and after
 // a second clash takes the locked path (commands.ts), which always makes progress.
 
-const READ = keepPrepared(`select s.id, s.starts_at, s.price, s.capacity, s.seats_sold, s.cancelled_at,
-  v.seats_per_row, v.id as venue_id, v.name as venue_name, v.place, v.timezone,
+const READ = keepPrepared(`select s.id, s.starts_at, s.price, s.prices, s.capacity, s.seats_sold, s.seats_version, s.cancelled_at,
+  v.layout_version, v.id as venue_id, v.name as venue_name, v.place, v.timezone,
   sh.id as show_id, sh.name as show_name, sh.poster_key, sh.duration_minutes,
   (select string_agg(seat, ',') from booking_seats where screening_id = s.id) as taken
 from screenings s join venues v on v.id = s.venue_id join shows sh on sh.id = s.show_id
 where s.id = $1`)
 
 // $1 screening, $2 seat count, $3 now, $4 reference, $5 user, $6 seats (text), $7 seats
-// (text[]); with the email, $8 its recipient, $9 its subject, $10 its template (the
-// booking's id and total are set in it here, from what was inserted)
+// (text[]), $8 unit price, $9 total, $10 lines (JSON), $11 the seats_version read (it moves
+// when the hall changes: seats picked in the old one are not claimed); with the email, $12
+// its recipient, $13 its subject, $14 its template (the booking's id is set in it here)
 const CLAIM = `with claim as (
   update screenings set seats_sold = seats_sold + $2
-  where id = $1 and cancelled_at is null and starts_at > $3 and seats_sold + $2 <= capacity
-  returning id, price
+  where id = $1 and cancelled_at is null and starts_at > $3 and seats_sold + $2 <= capacity and seats_version = $11
+  returning id
 ), booking as (
-  insert into bookings (reference, user_id, screening_id, quantity, unit_price, total, status, seats, created_at, updated_at)
-  select $4, $5, claim.id, $2, claim.price, claim.price * $2, 'confirmed', $6, $3, $3 from claim
-  returning id, unit_price
+  insert into bookings (reference, user_id, screening_id, quantity, unit_price, total, status, seats, lines, created_at, updated_at)
+  select $4, $5, claim.id, $2, $8, $9, 'confirmed', $6, $10, $3, $3 from claim
+  returning id
 ), seat_rows as (
   insert into booking_seats (screening_id, seat, booking_id)
   select $1, seat, booking.id from booking, unnest($7::text[]) as seat
 )`
 const BOOK = keepPrepared(`${CLAIM}
-select id, unit_price from booking`)
+select id from booking`)
 const BOOK_AND_MAIL = keepPrepared(`${CLAIM}, mail as (
   insert into outbox ("to", subject, html, text, kind, dedupe_key, status, next_attempt_at, created_at, user_id, template)
-  select $8::text, $9::text, '', '', 'booking-confirmed', 'booking-confirmed:' || booking.id, 'pending', $3, $3, $5,
-    jsonb_set(jsonb_set($10::jsonb, '{booking,id}', to_jsonb(booking.id)), '{booking,total}', to_jsonb(booking.unit_price * $2))::text
+  select $12::text, $13::text, '', '', 'booking-confirmed', 'booking-confirmed:' || booking.id, 'pending', $3, $3, $5,
+    jsonb_set($14::jsonb, '{booking,id}', to_jsonb(booking.id))::text
   from booking
   on conflict (dedupe_key) do nothing
 )
-select id, unit_price from booking`)
+select id from booking`)
 
 interface Read {
   id: number
   starts_at: string
   price: number
+  prices: string | null
   capacity: number
   seats_sold: number
+  seats_version: number
   cancelled_at: string | null
-  seats_per_row: number
+  layout_version: number
   venue_id: number
   venue_name: string
   place: string
@@ -88,28 +93,32 @@ export async function bookOnPostgres(db: Db, userId: number, input: BookingCreat
   if (!s || s.cancelled_at) throw new NotFound('No such screening')
   if (new Date(s.starts_at) <= now) throw new Conflict('This screening has already started: bookings can no longer be made or changed', { seatsLeft: 0 })
   const taken = new Set(s.taken ? s.taken.split(',') : [])
+  const hall = await loadHall(db, s.venue_id, s.layout_version)
   const wanted = 'seats' in input ? sortSeats(input.seats) : undefined
-  if (wanted) assertSeatsExist(wanted, s.capacity, s.seats_per_row)
+  if (wanted) assertSeatsExist(wanted, hall)
+  const category = 'category' in input ? input.category : undefined
+  if (category) assertCategory(hall, category)
   const n = wanted ? wanted.length : (input as { quantity: number }).quantity
   if (n > leftOf(s)) throw new Conflict(`Only ${leftOf(s)} seats are left`, { seatsLeft: leftOf(s) })
   if (wanted) {
     const clash = wanted.filter(seat => taken.has(seat))
     if (clash.length) throw new Conflict(`Someone else just booked ${clash.join(', ')}`, { seatsLeft: leftOf(s), taken: clash })
   }
-  const seats = wanted ?? sortSeats(bestSeats(s.capacity, s.seats_per_row, taken, n) ?? [])
-  if (seats.length !== n) throw new Conflict(`Only ${leftOf(s)} seats are left`, { seatsLeft: leftOf(s) })
+  const seats = wanted ?? sortSeats(bestSeats(hall, taken, n, category) ?? [])
+  if (seats.length !== n) throw new Conflict(category ? `Not enough ${categoryName(hall, category)} seats are left` : `Only ${leftOf(s)} seats are left`, { seatsLeft: leftOf(s) })
   const nowIso = now.toISOString()
+  const lines = priceSeats(hall, categoryPrices(hall, s.price, s.prices), seats)
   const mail = notify && deferredBookingEmail({
     name: 'booking-confirmed',
-    booking: bookingMail(s, { id: 0, reference, status: 'confirmed', userId, seats, unitPrice: s.price }),
+    booking: bookingMail(s, { id: 0, reference, status: 'confirmed', userId, lines }),
     ctx: notify.ctx,
     at: nowIso,
   }, notify.to)
-  let row: { id: number, unit_price: number } | undefined
+  let row: { id: number } | undefined
   try {
-    const params: unknown[] = [s.id, n, nowIso, reference, userId, seats.join(','), seats]
+    const params: unknown[] = [s.id, n, nowIso, reference, userId, seats.join(','), seats, unitPriceOf(lines), totalOf(lines), JSON.stringify(lines), s.seats_version]
     const query = mail ? CompiledQuery.raw(BOOK_AND_MAIL, [...params, mail.to, mail.subject.slice(0, 300), JSON.stringify(mail.template)]) : CompiledQuery.raw(BOOK, params)
-    row = (await db.executeQuery<{ id: number, unit_price: number }>(query)).rows[0]
+    row = (await db.executeQuery<{ id: number }>(query)).rows[0]
   }
   catch (err) {
     if (!isUniqueViolation(err) || String((err as { constraint?: string }).constraint ?? (err as Error).message).includes('reference')) throw err
@@ -121,7 +130,9 @@ export async function bookOnPostgres(db: Db, userId: number, input: BookingCreat
     const again = (await db.executeQuery<Read>(CompiledQuery.raw(READ, [input.screeningId]))).rows[0]
     if (!again || again.cancelled_at) throw new NotFound('No such screening')
     if (new Date(again.starts_at) <= now) throw new Conflict('This screening has already started: bookings can no longer be made or changed', { seatsLeft: 0 })
+    // The hall changed since the read: pick again in the new one.
+    if (again.seats_version !== s.seats_version) throw new SeatClash()
     throw new Conflict(`Only ${leftOf(again)} seats are left`, { seatsLeft: leftOf(again) })
   }
-  return confirmedBooking(s, { id: row.id, reference, seats, unitPrice: row.unit_price, at: nowIso })
+  return confirmedBooking(s, { id: row.id, reference, lines, at: nowIso })
 }

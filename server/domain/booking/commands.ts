@@ -15,6 +15,8 @@ import { seatCacheOf } from './seat-cache'
 import { bestSeats, seatsNear, sortSeats } from './seating'
 import { asConflict, assertSeatsExist, claimCount, insertSeats, loadScreening, lockScreening, screeningForBooking, soldOut, takenSeats } from './seats'
 import { bookingMail, confirmedBooking } from './views'
+import { categoryPrices, loadHall } from '../catalog'
+import { assertCategory, categoryName, linesOf, priceSeats, totalOf, unitPriceOf } from './pricing'
 
 // Making, changing and cancelling a booking: each one transaction that either happens
 // whole, with its email in the outbox, or not at all.
@@ -50,7 +52,7 @@ export interface BookingNotify {
   ctx: MailContext
 }
 
-const insertBooking = prepared((db: Db, reference: string, userId: number, screeningId: number, quantity: number, unitPrice: number, total: number, seats: string, createdAt: string, updatedAt: string) =>
+const insertBooking = prepared((db: Db, reference: string, userId: number, screeningId: number, quantity: number, unitPrice: number, total: number, seats: string, lines: string, createdAt: string, updatedAt: string) =>
   db.insertInto('bookings').values({
     reference,
     user_id: userId,
@@ -60,6 +62,7 @@ const insertBooking = prepared((db: Db, reference: string, userId: number, scree
     total,
     status: 'confirmed',
     seats,
+    lines,
     created_at: createdAt,
     updated_at: updatedAt,
   }).returning('id'))
@@ -67,8 +70,8 @@ const insertBooking = prepared((db: Db, reference: string, userId: number, scree
 /**
  * Books seats in one transaction: the conditional counter update must succeed and every
  * seat row must insert, or nothing changes and the caller gets a Conflict with `seatsLeft`.
- * `quantity` picks the best free seats; `seats` books exactly those. 1–10 seats; the unit
- * price is fixed now, total = unit price × quantity.
+ * `quantity` picks the best free seats (of `category` when given); `seats` books exactly
+ * those. 1–10 seats, each at its category's price at the screening; total = their sum.
  */
 export async function createBooking(db: Db, userId: number, input: BookingCreateInput, now = new Date(), notify?: BookingNotify): Promise<Booking> {
   if (isPostgres(db)) {
@@ -95,8 +98,11 @@ async function createBookingLocked(db: Db, userId: number, input: BookingCreateI
   return withFreshReference(reference => writeTransaction(db, async (trx): Promise<Booking> => {
     await lockScreening(trx, input.screeningId)
     const s = await loadScreening(trx, input.screeningId, now)
+    const hall = await loadHall(trx, s.venue_id, s.layout_version)
     const wanted = 'seats' in input ? sortSeats(input.seats) : undefined
-    if (wanted) assertSeatsExist(wanted, s.capacity, s.seats_per_row)
+    if (wanted) assertSeatsExist(wanted, hall)
+    const category = 'category' in input ? input.category : undefined
+    if (category) assertCategory(hall, category)
     const n = wanted ? wanted.length : (input as { quantity: number }).quantity
     if (!await claimCount(trx, s.id, n)) soldOut(s.id, left => `Only ${left} seats are left`)
     const taken = cache?.get(s.id, s.seats_version) ?? await takenSeats(trx, s.id)
@@ -106,10 +112,11 @@ async function createBookingLocked(db: Db, userId: number, input: BookingCreateI
       if (clash.length) soldOut(s.id, () => `Someone else just booked ${clash.join(', ')}`, { taken: clash })
     }
     else {
-      seats = sortSeats(bestSeats(s.capacity, s.seats_per_row, taken, n) ?? soldOut(s.id, left => `Only ${left} seats are left`))
+      seats = sortSeats(bestSeats(hall, taken, n, category) ?? soldOut(s.id, left => category ? `Not enough ${categoryName(hall, category)} seats are left` : `Only ${left} seats are left`))
     }
     const nowIso = now.toISOString()
-    const row = (await insertBooking(trx, reference, userId, s.id, n, s.price, s.price * n, seats.join(','), nowIso, nowIso)).rows[0]!
+    const lines = priceSeats(hall, categoryPrices(hall, s.price, s.prices), seats)
+    const row = (await insertBooking(trx, reference, userId, s.id, n, unitPriceOf(lines), totalOf(lines), seats.join(','), JSON.stringify(lines), nowIso, nowIso)).rows[0]!
     await insertSeats(trx, s.id, row.id, seats)
     if (cache) {
       // One trigger step per seat row: the version the screening now has.
@@ -117,10 +124,10 @@ async function createBookingLocked(db: Db, userId: number, input: BookingCreateI
       cache.set(s.id, s.seats_version + seats.length, taken)
     }
     if (notify) {
-      const mail = bookingMail(s, { id: row.id, reference, status: 'confirmed', userId, seats, unitPrice: s.price })
+      const mail = bookingMail(s, { id: row.id, reference, status: 'confirmed', userId, lines })
       await enqueueEmail(trx, deferredBookingEmail({ name: 'booking-confirmed', booking: mail, ctx: notify.ctx, at: nowIso }, notify.to), now)
     }
-    return confirmedBooking(s, { id: row.id, reference, seats, unitPrice: s.price, at: nowIso })
+    return confirmedBooking(s, { id: row.id, reference, lines, at: nowIso })
   }, { onRollback })).catch(err => asConflict(db, err, input.screeningId))
 }
 
@@ -150,9 +157,10 @@ export async function changeBooking(db: Db, userId: number, id: number, patch: B
     screeningId = b.screening_id
     if (b.status !== 'confirmed') soldOut(b.screening_id, () => 'This booking is cancelled; book again instead')
     const s = await loadScreening(trx, b.screening_id, now)
+    const hall = await loadHall(trx, s.venue_id, s.layout_version)
     const held = splitSeats(b.seats)
     const wanted = 'seats' in patch ? sortSeats(patch.seats) : undefined
-    if (wanted) assertSeatsExist(wanted, s.capacity, s.seats_per_row)
+    if (wanted) assertSeatsExist(wanted, hall)
     const n = wanted ? wanted.length : (patch as { quantity: number }).quantity
     // Always through the conditional update (delta may be 0 or negative).
     if (!await claimCount(trx, s.id, n - b.quantity)) soldOut(s.id, left => `Only ${left} more seats are left`)
@@ -167,14 +175,20 @@ export async function changeBooking(db: Db, userId: number, id: number, patch: B
       seats = sortSeats(held).slice(0, n)
     }
     else {
-      const more = seatsNear(s.capacity, s.seats_per_row, taken, held, n - held.length) ?? soldOut(s.id, () => 'Not enough seats are left')
+      const more = seatsNear(hall, taken, held, n - held.length) ?? soldOut(s.id, () => 'Not enough seats are left')
       seats = sortSeats([...held, ...more])
     }
     const drop = held.filter(seat => !seats.includes(seat))
     const add = seats.filter(seat => !held.includes(seat))
     if (drop.length) await trx.deleteFrom('booking_seats').where('booking_id', '=', b.id).where('seat', 'in', drop).execute()
     if (add.length) await insertSeats(trx, s.id, b.id, add)
-    await trx.updateTable('bookings').set({ quantity: n, total: b.unit_price * n, seats: seats.join(','), updated_at: now.toISOString() })
+    // Seats kept keep the price they were sold at, and seats added in a category the booking
+    // already has cost what it paid there; only a new category costs today's price.
+    const before = linesOf(b.lines, held, b.unit_price)
+    const kept = new Map(before.map(l => [l.seat, l]))
+    const prices = { ...categoryPrices(hall, s.price, s.prices), ...Object.fromEntries(before.map(l => [l.category, l.price])) }
+    const lines = seats.map(seat => kept.get(seat) ?? priceSeats(hall, prices, [seat])[0]!)
+    await trx.updateTable('bookings').set({ quantity: n, unit_price: unitPriceOf(lines), total: totalOf(lines), seats: seats.join(','), lines: JSON.stringify(lines), updated_at: now.toISOString() })
       .where('id', '=', b.id).execute()
     if (notify && (drop.length || add.length)) {
       // Each change is its own email, numbered; changes of one booking run one at a time
@@ -182,7 +196,7 @@ export async function changeBooking(db: Db, userId: number, id: number, patch: B
       const prior = await trx.selectFrom('outbox').select(eb => eb.fn.countAll<number>().as('n'))
         .where('user_id', '=', userId).where('kind', '=', 'booking-changed').where('dedupe_key', 'like', `booking-changed:${b.id}:%`)
         .executeTakeFirstOrThrow()
-      const mail = bookingMail(s, { id: b.id, reference: b.reference, status: 'confirmed', userId, seats, unitPrice: b.unit_price })
+      const mail = bookingMail(s, { id: b.id, reference: b.reference, status: 'confirmed', userId, lines })
       await enqueueEmail(trx, deferredBookingEmail({ name: 'booking-changed', booking: mail, ctx: notify.ctx, at: now.toISOString(), change: Number(prior.n) + 1 }, notify.to), now)
     }
   }).catch(err => asConflict(db, err, screeningId))
@@ -205,7 +219,7 @@ export async function cancelBooking(db: Db, userId: number, id: number, now = ne
     await trx.deleteFrom('booking_seats').where('booking_id', '=', b.id).execute()
     await trx.updateTable('screenings').set(eb => ({ seats_sold: eb('seats_sold', '-', b.quantity) })).where('id', '=', b.screening_id).execute()
     if (notify) {
-      const mail = bookingMail(s, { id: b.id, reference: b.reference, status: 'cancelled', userId, seats: splitSeats(b.seats), unitPrice: b.unit_price })
+      const mail = bookingMail(s, { id: b.id, reference: b.reference, status: 'cancelled', userId, lines: linesOf(b.lines, splitSeats(b.seats), b.unit_price) })
       await enqueueEmail(trx, deferredBookingEmail({ name: 'booking-cancelled', booking: mail, ctx: notify.ctx, reason: 'user' }, notify.to), now)
     }
     return true

@@ -4,12 +4,13 @@ import { formatMajorUnits, venueClock } from '#shared/format'
 import { buildBookingIcs } from '../mail'
 import { bookingQuery, noSuchBooking, splitSeats } from './queries'
 import type { BookingJoinRow } from './queries'
+import { linesOf } from './pricing'
 
 // One's bookings as they leave TicketShow: the CSV export (also the monthly report's
 // attachment) and a booking's calendar event.
 
 /** What a row of the bookings CSV needs (bookingQuery selects it). */
-export type BookingCsvRow = Pick<BookingJoinRow, 'reference' | 'show_name' | 'venue_name' | 'place' | 'starts_at' | 'timezone' | 'seats' | 'quantity' | 'unit_price' | 'total' | 'status' | 'created_at'>
+export type BookingCsvRow = Pick<BookingJoinRow, 'reference' | 'show_name' | 'venue_name' | 'place' | 'starts_at' | 'timezone' | 'seats' | 'quantity' | 'unit_price' | 'total' | 'status' | 'created_at'> & { lines?: string | null }
 
 /**
  * Bookings as CSV, in the order given; start times in the venue's timezone, money in
@@ -19,9 +20,14 @@ export type BookingCsvRow = Pick<BookingJoinRow, 'reference' | 'show_name' | 've
 export function formatBookingsCsv(rows: BookingCsvRow[], currency: string): string {
   const major = (minor: number) => formatMajorUnits(minor, currency)
   return Papa.unparse({
-    fields: ['Reference', 'Show', 'Venue', 'Place', 'Starts (venue time)', 'Timezone', 'Seats', 'Quantity', 'Unit price', 'Total', 'Currency', 'Status', 'Booked at (UTC)'],
-    data: rows.map(r => [r.reference, r.show_name, r.venue_name, r.place, venueClock(r.starts_at, r.timezone), r.timezone, splitSeats(r.seats).join(' '), r.quantity, major(r.unit_price), major(r.total), currency, r.status, r.created_at]),
+    fields: ['Reference', 'Show', 'Venue', 'Place', 'Starts (venue time)', 'Timezone', 'Seats', 'Quantity', 'Unit price', 'Total', 'Currency', 'Status', 'Booked at (UTC)', 'Seat categories'],
+    data: rows.map(r => [r.reference, r.show_name, r.venue_name, r.place, venueClock(r.starts_at, r.timezone), r.timezone, splitSeats(r.seats).join(' '), r.quantity, major(r.unit_price), major(r.total), currency, r.status, r.created_at, categoriesCell(r, major)]),
   }, { escapeFormulae: true, newline: '\r\n' })
+}
+
+/** "C7 Prime 350.00; C8 Prime 350.00": each seat with its category and price. */
+function categoriesCell(r: BookingCsvRow, major: (minor: number) => string): string {
+  return linesOf(r.lines ?? null, splitSeats(r.seats), r.unit_price).map(l => `${l.seat} ${l.categoryName} ${major(l.price)}`).join('; ')
 }
 
 /** A user's bookings as CSV, newest first (see formatBookingsCsv). */

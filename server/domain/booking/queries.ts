@@ -2,6 +2,7 @@ import type { Db } from '../../db'
 import type { Booking, Page, ScreeningBooking } from '#shared/types/api'
 import { posterUrls } from '../catalog'
 import { NotFound } from '../errors'
+import { linesOf } from './pricing'
 
 // Reading bookings: one's own (a booking of someone else's is NotFound, never Forbidden)
 // and, for admins, who booked what for a screening.
@@ -13,7 +14,7 @@ export function bookingQuery(db: Db) {
     .innerJoin('shows as sh', 'sh.id', 's.show_id')
     .innerJoin('venues as v', 'v.id', 's.venue_id')
     .select([
-      'b.id', 'b.reference', 'b.status', 'b.quantity', 'b.seats', 'b.unit_price', 'b.total', 'b.created_at', 'b.updated_at', 'b.user_id',
+      'b.id', 'b.reference', 'b.status', 'b.quantity', 'b.seats', 'b.lines', 'b.unit_price', 'b.total', 'b.created_at', 'b.updated_at', 'b.user_id',
       's.id as screening_id', 's.starts_at', 'sh.id as show_id', 'sh.name as show_name', 'sh.poster_key', 'sh.duration_minutes',
       'v.id as venue_id', 'v.name as venue_name', 'v.place', 'v.timezone',
     ])
@@ -26,9 +27,10 @@ export const splitSeats = (s: string) => (s ? s.split(',') : [])
 
 function toBooking(r: BookingJoinRow): Booking {
   const { id, reference, status, quantity } = r
+  const seats = splitSeats(r.seats)
   return {
-    id, reference, status, quantity,
-    seats: splitSeats(r.seats),
+    id, reference, status, quantity, seats,
+    lines: linesOf(r.lines, seats, r.unit_price),
     unitPrice: r.unit_price,
     total: r.total,
     createdAt: r.created_at,

@@ -1,45 +1,44 @@
-import { seatRows } from '#shared/seats'
+import type { Hall, HallSeat } from '#shared/layout'
 
-interface Place { label: string, row: number, pos: number }
+interface Order { mid: number, centre: number, order: number[] }
+const orders = new WeakMap<Hall, Order>()
 
-type Layout = { rows: Place[][], mid: number, centre: number, order: number[] }
-const layouts = new Map<string, Layout>()
-
-/** A venue layout, built once per shape (venues are few; a booking is on the hot path). */
-function layout(capacity: number, seatsPerRow: number): Layout {
-  const key = `${capacity}/${seatsPerRow}`
-  let found = layouts.get(key)
+/** Rows nearest the middle of the house first; of two as near, the one further back. */
+function orderOf(hall: Hall): Order {
+  let found = orders.get(hall)
   if (!found) {
-    const rows = seatRows(capacity, seatsPerRow).map((r, row) => r.seats.map((label, pos) => Object.freeze({ label, row, pos })))
-    const mid = (rows.length - 1) / 2
-    // Rows nearest the middle of the house first; of two as near, the one further back.
-    const order = rows.map((_, i) => i).sort((a, b) => Math.abs(a - mid) - Math.abs(b - mid) || b - a)
-    found = { rows, mid, centre: (seatsPerRow - 1) / 2, order }
-    if (layouts.size > 1000) layouts.clear()
-    layouts.set(key, found)
+    const mid = (hall.rows.length - 1) / 2
+    const order = hall.rows.map((_, i) => i).sort((a, b) => Math.abs(a - mid) - Math.abs(b - mid) || b - a)
+    found = { mid, centre: (hall.width - 1) / 2, order }
+    orders.set(hall, found)
   }
   return found
 }
 
 /**
- * The best `n` free seats: together in one row when any row has room, rows nearest the
- * middle of the house first and, within a row, the block nearest its centre; otherwise the
- * free seats nearest the middle. Null when fewer than `n` seats are free.
+ * The best `n` free seats (of `category` when given): side by side in one row, in one
+ * category, with no aisle between them, when any row has room, rows nearest the middle of
+ * the house first and, within a row, the block nearest the hall's centre line; otherwise the
+ * free seats nearest the middle. Null when fewer than `n` such seats are free.
  */
-export function bestSeats(capacity: number, seatsPerRow: number, taken: ReadonlySet<string>, n: number): string[] | null {
-  const { rows, mid, centre, order } = layout(capacity, seatsPerRow)
+export function bestSeats(hall: Hall, taken: ReadonlySet<string>, n: number, category?: string): string[] | null {
+  const { mid, centre, order } = orderOf(hall)
+  const fits = (p: HallSeat) => !taken.has(p.label) && (!category || p.category === category)
   for (const i of order) {
-    const row = rows[i]!
+    const row = hall.rows[i]!
     let bestStart = -1
     let bestScore = Infinity
-    // One pass along the row, counting the free seats in a run: a block of n ends at k
-    // whenever the run is n long (no copies: this runs on every booking).
+    // One pass along the row, counting the free seats in a run of neighbours of one
+    // category: a block of n ends at k whenever the run is n long (this runs on every booking).
     let run = 0
     for (let k = 0; k < row.length; k++) {
-      run = taken.has(row[k]!.label) ? 0 : run + 1
+      const p = row[k]!
+      const prev = row[k - 1]
+      const joins = prev !== undefined && prev.x === p.x - 1 && prev.category === p.category
+      run = !fits(p) ? 0 : joins ? run + 1 : 1
       if (run < n) continue
       const start = k - n + 1
-      const score = Math.abs(start + (n - 1) / 2 - centre)
+      const score = Math.abs((row[start]!.x + p.x) / 2 - centre)
       if (score < bestScore) {
         bestStart = start
         bestScore = score
@@ -47,32 +46,34 @@ export function bestSeats(capacity: number, seatsPerRow: number, taken: Readonly
     }
     if (bestStart >= 0) return row.slice(bestStart, bestStart + n).map(p => p.label)
   }
-  const free = rows.flat().filter(p => !taken.has(p.label))
+  const free = hall.rows.flat().filter(fits)
   if (free.length < n) return null
-  free.sort((a, b) => (Math.abs(a.row - mid) * 2 + Math.abs(a.pos - centre)) - (Math.abs(b.row - mid) * 2 + Math.abs(b.pos - centre)))
+  free.sort((a, b) => (Math.abs(a.row - mid) * 2 + Math.abs(a.x - centre)) - (Math.abs(b.row - mid) * 2 + Math.abs(b.x - centre)))
   return free.slice(0, n).map(p => p.label)
 }
 
 /**
  * `n` more free seats to join seats already held: beside them in their row when possible,
- * otherwise as near to them as the house allows. Null when there are not enough.
+ * in their category when it has room, otherwise as near to them as the house allows. Null
+ * when there are not enough.
  */
-export function seatsNear(capacity: number, seatsPerRow: number, taken: ReadonlySet<string>, held: string[], n: number): string[] | null {
-  const { rows } = layout(capacity, seatsPerRow)
-  const all = rows.flat()
-  const heldPlaces = all.filter(p => held.includes(p.label))
-  if (!heldPlaces.length) return bestSeats(capacity, seatsPerRow, taken, n)
-  const free = all.filter(p => !taken.has(p.label) && !held.includes(p.label))
+export function seatsNear(hall: Hall, taken: ReadonlySet<string>, held: string[], n: number): string[] | null {
+  const heldPlaces = held.map(l => hall.seats.get(l)).filter((p): p is HallSeat => !!p)
+  if (!heldPlaces.length) return bestSeats(hall, taken, n)
+  const all = hall.rows.flat()
+  const isFree = (p: HallSeat) => !taken.has(p.label) && !held.includes(p.label)
+  const sameCategory = all.filter(p => isFree(p) && p.category === heldPlaces[0]!.category)
+  const free = sameCategory.length >= n ? sameCategory : all.filter(isFree)
   if (free.length < n) return null
-  const chosen: Place[] = []
+  const chosen: HallSeat[] = []
   for (let k = 0; k < n; k++) {
     // Greedy: each new seat next to the group as it grows, so a row fills outwards.
     const group = [...heldPlaces, ...chosen]
-    let best: Place | undefined
+    let best: HallSeat | undefined
     let bestD = Infinity
     for (const p of free) {
       if (chosen.includes(p)) continue
-      const d = Math.min(...group.map(h => Math.abs(h.row - p.row) * seatsPerRow + Math.abs(h.pos - p.pos)))
+      const d = Math.min(...group.map(h => Math.abs(h.row - p.row) * hall.width + Math.abs(h.x - p.x)))
       if (d < bestD) {
         best = p
         bestD = d

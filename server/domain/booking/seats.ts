@@ -3,7 +3,7 @@ import type { Db } from '../../db'
 import { isPostgres } from '../../db'
 import { isUniqueViolation } from '../../db/errors'
 import { prepared } from '../../db/prepared'
-import { seatExists } from '#shared/seats'
+import type { Hall } from '#shared/layout'
 import { Conflict, Invalid, NotFound } from '../errors'
 
 // Claiming seats inside a booking transaction: the screening's lock, the conditional
@@ -49,8 +49,8 @@ export async function claimCount(trx: Db, screeningId: number, delta: number): P
 }
 
 /** Invalid (on `seats`) when the hall has no such seat. */
-export function assertSeatsExist(seats: string[], capacity: number, seatsPerRow: number) {
-  const missing = seats.filter(s => !seatExists(s, capacity, seatsPerRow))
+export function assertSeatsExist(seats: string[], hall: Hall) {
+  const missing = seats.filter(s => !hall.seats.has(s))
   if (missing.length) throw new Invalid(`No such seat at this venue: ${missing.join(', ')}`, 'seats')
 }
 
@@ -96,7 +96,7 @@ const screeningLock = prepared((db: Db, id: number) => db.selectFrom('screenings
 /** A screening with what a booking and its email show of its venue and show. */
 export function screeningForBooking(trx: Db, screeningId: number) {
   return trx.selectFrom('screenings as s').innerJoin('venues as v', 'v.id', 's.venue_id').innerJoin('shows as sh', 'sh.id', 's.show_id')
-    .select(['s.id', 's.starts_at', 's.price', 's.capacity', 's.seats_version', 'v.seats_per_row', 'v.id as venue_id', 'v.name as venue_name', 'v.place', 'v.timezone', 'sh.id as show_id', 'sh.name as show_name', 'sh.poster_key', 'sh.duration_minutes'])
+    .select(['s.id', 's.starts_at', 's.price', 's.prices', 's.capacity', 's.seats_version', 'v.layout_version', 'v.id as venue_id', 'v.name as venue_name', 'v.place', 'v.timezone', 'sh.id as show_id', 'sh.name as show_name', 'sh.poster_key', 'sh.duration_minutes'])
     .where('s.id', '=', screeningId)
 }
 

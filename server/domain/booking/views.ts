@@ -1,19 +1,23 @@
-import type { Booking } from '#shared/types/api'
+import type { Booking, BookingLine } from '#shared/types/api'
 import { posterUrls } from '../catalog'
 import type { BookingMail } from '../mail'
 import type { LoadedScreening } from './seats'
+import { totalOf, unitPriceOf } from './pricing'
 
 // What a booking made now shows of its screening, in its answer and in its email: shared by
 // the locked path (commands.ts) and PostgreSQL's two statements (book-pg.ts).
 
 export type BookedScreening = Pick<LoadedScreening, 'id' | 'starts_at' | 'duration_minutes' | 'show_id' | 'show_name' | 'poster_key' | 'venue_id' | 'venue_name' | 'place' | 'timezone'>
 
-/** A booking's email data; the total is the unit price times the seats. */
-export function bookingMail(s: BookedScreening, b: { id: number, reference: string, status: 'confirmed' | 'cancelled', userId: number, seats: string[], unitPrice: number }): BookingMail {
+/** A booking's email data; the total is the sum of its seats' prices. */
+export function bookingMail(s: BookedScreening, b: { id: number, reference: string, status: 'confirmed' | 'cancelled', userId: number, lines: BookingLine[] }): BookingMail {
+  const { lines, ...rest } = b
   return {
-    ...b,
-    quantity: b.seats.length,
-    total: b.unitPrice * b.seats.length,
+    ...rest,
+    seats: lines.map(l => l.seat),
+    lines,
+    quantity: lines.length,
+    total: totalOf(lines),
     startsAt: s.starts_at,
     durationMinutes: s.duration_minutes,
     showId: s.show_id,
@@ -25,15 +29,16 @@ export function bookingMail(s: BookedScreening, b: { id: number, reference: stri
 }
 
 /** The answer to a booking just made: confirmed, created and updated at `at`. */
-export function confirmedBooking(s: BookedScreening, b: { id: number, reference: string, seats: string[], unitPrice: number, at: string }): Booking {
+export function confirmedBooking(s: BookedScreening, b: { id: number, reference: string, lines: BookingLine[], at: string }): Booking {
   return {
     id: b.id,
     reference: b.reference,
     status: 'confirmed',
-    quantity: b.seats.length,
-    seats: b.seats,
-    unitPrice: b.unitPrice,
-    total: b.unitPrice * b.seats.length,
+    quantity: b.lines.length,
+    seats: b.lines.map(l => l.seat),
+    lines: b.lines,
+    unitPrice: unitPriceOf(b.lines),
+    total: totalOf(b.lines),
     createdAt: b.at,
     updatedAt: b.at,
     screening: {

@@ -1,12 +1,13 @@
 import type { Db } from '../../db'
 import { isPostgres } from '../../db'
-import { seatRows } from '#shared/seats'
+import type { Hall } from '#shared/layout'
 import type { ScreeningCreateInput, ScreeningPatchInput } from '#shared/schemas/catalog'
-import type { Page, Screening, ScreeningDetail } from '#shared/types/api'
+import type { Page, Screening, ScreeningDetail, Seat } from '#shared/types/api'
 import { Conflict, Invalid, NotFound } from '../errors'
 import { posterUrls } from './posters'
 import { lockShows, refreshShowtimes } from './showtimes'
 import { localDate, venueDateTime } from '#shared/format'
+import { categoryPrices, hallOf, loadHall } from './halls'
 
 /** Minutes a venue needs between the end of one screening and the start of the next. */
 export const TURNOVER_MINUTES = 15
@@ -18,9 +19,9 @@ function screeningQuery(db: Db) {
     .innerJoin('shows as sh', 'sh.id', 's.show_id')
     .innerJoin('venues as v', 'v.id', 's.venue_id')
     .select([
-      's.id', 's.starts_at', 's.ends_at', 's.price', 's.capacity', 's.seats_sold', 's.cancelled_at',
+      's.id', 's.starts_at', 's.ends_at', 's.price', 's.prices', 's.capacity', 's.seats_sold', 's.cancelled_at',
       'sh.id as show_id', 'sh.name as show_name', 'sh.poster_key', 'sh.duration_minutes',
-      'v.id as venue_id', 'v.name as venue_name', 'v.place', 'v.timezone', 'v.seats_per_row',
+      'v.id as venue_id', 'v.name as venue_name', 'v.place', 'v.timezone', 'v.seats_per_row', 'v.layout_version',
     ])
 }
 
@@ -33,6 +34,7 @@ function toScreening(r: ScreeningJoinRow): Screening {
     // When the show ends; the stored ends_at adds the venue's turnover on top.
     endsAt: new Date(Date.parse(r.starts_at) + r.duration_minutes * MINUTE).toISOString(),
     price: r.price,
+    prices: r.prices ? JSON.parse(r.prices) as Record<string, number> : {},
     capacity: r.capacity,
     seatsLeft: r.capacity - r.seats_sold,
     show: { id: r.show_id, name: r.show_name, posterUrl: posterUrls(r.poster_key).posterUrl, durationMinutes: r.duration_minutes },
@@ -49,13 +51,43 @@ export async function getScreening(db: Db, id: number): Promise<Screening> {
   return toScreening(row)
 }
 
-/** A screening with its whole seat map, each seat marked taken or free. */
-export async function getScreeningDetail(db: Db, id: number): Promise<ScreeningDetail> {
-  const screening = await getScreening(db, id)
-  const taken = new Set((await db.selectFrom('booking_seats').select('seat').where('screening_id', '=', id).execute()).map(r => r.seat))
-  const seats = seatRows(screening.capacity, screening.venue.seatsPerRow)
-    .flatMap(row => row.seats.map(label => ({ label, taken: taken.has(label) })))
-  return { ...screening, seats }
+/**
+ * A screening with its whole seat map: its categories with their prices and seats left, and
+ * its rows with their aisles, each seat taken (booked), held (being chosen by someone) or free.
+ */
+export async function getScreeningDetail(db: Db, id: number, now = new Date()): Promise<ScreeningDetail> {
+  const row = await screeningQuery(db).where('s.id', '=', id).where('s.cancelled_at', 'is', null).executeTakeFirst()
+  if (!row) throw noSuchScreening()
+  const [hall, booked, held] = await Promise.all([
+    loadHall(db, row.venue_id, row.layout_version),
+    db.selectFrom('booking_seats').select('seat').where('screening_id', '=', id).execute(),
+    db.selectFrom('seat_holds').select('seat').where('screening_id', '=', id).where('expires_at', '>', now.toISOString()).execute(),
+  ])
+  return { ...toScreening(row), ...seatMap(hall, categoryPrices(hall, row.price, row.prices), new Set(booked.map(r => r.seat)), new Set(held.map(r => r.seat))) }
+}
+
+/** The categories, rows and seats of a screening's map. */
+export function seatMap(hall: Hall, prices: Record<string, number>, taken: ReadonlySet<string>, held: ReadonlySet<string>): Pick<ScreeningDetail, 'categories' | 'rows' | 'seats'> {
+  const seats: Seat[] = []
+  const left = new Map(hall.layout.categories.map(c => [c.id, 0]))
+  const rows = hall.layout.rows.map((r, i) => {
+    const bySeat = hall.rows[i]!
+    let k = 0
+    return {
+      label: r.label,
+      places: r.places.map((p) => {
+        if ('gap' in p) return { gap: true as const }
+        const h = bySeat[k++]!
+        const seat: Seat = { label: h.label, category: h.category, taken: taken.has(h.label), held: !taken.has(h.label) && held.has(h.label) }
+        if (h.access) seat.access = h.access
+        if (!seat.taken && !seat.held) left.set(h.category, (left.get(h.category) ?? 0) + 1)
+        seats.push(seat)
+        return seat
+      }),
+    }
+  })
+  const categories = hall.layout.categories.map(c => ({ id: c.id, name: c.name, price: prices[c.id]!, seatsLeft: left.get(c.id) ?? 0 }))
+  return { categories, rows, seats }
 }
 
 /** Screenings (not cancelled) for admin tables, soonest first. */
@@ -70,6 +102,12 @@ export async function listScreenings(db: Db, opts: { showId?: number, venueId?: 
     q.clearSelect().select(eb => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ])
   return { items: rows.map(toScreening), total: Number(count.n), page: opts.page, pageSize: opts.pageSize }
+}
+
+/** Invalid (on `prices`) when a price names a category the venue's hall does not have. */
+function assertPricesFit(hall: Hall, prices: Record<string, number>) {
+  const unknown = Object.keys(prices).filter(id => !hall.layout.categories.some(c => c.id === id))
+  if (unknown.length) throw new Invalid(`The hall has no seat category ${unknown.map(u => `"${u}"`).join(', ')} (it has ${hall.layout.categories.map(c => c.id).join(', ')})`, 'prices')
 }
 
 /** Refuses (Conflict) a slot that overlaps another screening at the venue, turnover included. */
@@ -137,6 +175,7 @@ export async function createScreening(db: Db, input: ScreeningCreateInput, now =
     if (!show) throw new Invalid('No such show', 'showId')
     const endsAt = endOf(startsAt, show.duration_minutes)
     await assertVenueFree(trx, venue.id, startsAt.toISOString(), endsAt.toISOString())
+    if (input.prices) assertPricesFit(hallOf(venue), input.prices)
     const row = await trx.insertInto('screenings').values({
       show_id: show.id,
       venue_id: venue.id,
@@ -144,6 +183,7 @@ export async function createScreening(db: Db, input: ScreeningCreateInput, now =
       ends_at: endsAt.toISOString(),
       local_date: localDate(startsAt, venue.timezone),
       price: input.price ?? show.ticket_price,
+      prices: input.prices && Object.keys(input.prices).length ? JSON.stringify(input.prices) : null,
       capacity: venue.capacity,
     }).returning('id').executeTakeFirstOrThrow()
     await refreshShowtimes(trx, [show.id], now)
@@ -161,8 +201,14 @@ export async function updateScreening(db: Db, id: number, patch: ScreeningPatchI
     const current = await trx.selectFrom('screenings').selectAll().where('id', '=', id).where('cancelled_at', 'is', null).executeTakeFirst()
     if (!current) throw noSuchScreening()
     if (new Date(current.starts_at) <= now) throw new Invalid('This screening has already started and can no longer be changed')
-    const changes: { price?: number, starts_at?: string, ends_at?: string, local_date?: string } = {}
+    const changes: { price?: number, prices?: string | null, starts_at?: string, ends_at?: string, local_date?: string } = {}
     if (patch.price !== undefined) changes.price = patch.price
+    if (patch.prices !== undefined) {
+      const venue = await trx.selectFrom('venues').selectAll().where('id', '=', current.venue_id).executeTakeFirstOrThrow()
+      assertPricesFit(hallOf(venue), patch.prices)
+      // The prices given replace those set before; a booking keeps the prices it was sold at.
+      changes.prices = Object.keys(patch.prices).length ? JSON.stringify(patch.prices) : null
+    }
     if (patch.startsAt !== undefined) {
       const startsAt = new Date(patch.startsAt)
       if (startsAt <= now) throw new Invalid('A screening must start in the future', 'startsAt')

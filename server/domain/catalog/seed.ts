@@ -5,7 +5,9 @@ import { zonedLocalToUtc } from '#shared/time'
 import { renderPoster, storePoster } from './posters'
 import { createScreening } from './screenings'
 import { createShow, setPosterKey } from './shows'
-import { createVenue } from './venues'
+import { createVenue, setVenueLayout } from './venues'
+import type { HallLayout, LayoutPlace } from '#shared/layout'
+import { rowLabel } from '#shared/seats'
 
 const VENUES = [
   { name: 'PVR Forum Mall', place: 'Bengaluru', capacity: 180, seatsPerRow: 18 },
@@ -17,6 +19,37 @@ const VENUES = [
   { name: 'Sathyam Cinemas', place: 'Chennai', capacity: 200, seatsPerRow: 20 },
   { name: 'The Music Academy', place: 'Chennai', capacity: 110, seatsPerRow: 11 },
 ]
+
+/**
+ * A demo hall of `capacity / seatsPerRow` rows with aisles (two in a wide row, one in a
+ * narrow one) and, front to back, Classic, Prime and (every other venue) Recliner rows;
+ * the front row's outer seats are wheelchair spaces, each with a companion seat beside it.
+ */
+function demoLayout(capacity: number, seatsPerRow: number, index: number): HallLayout {
+  const rows = capacity / seatsPerRow
+  const aisles = seatsPerRow >= 14 ? [Math.floor(seatsPerRow / 4), seatsPerRow - Math.floor(seatsPerRow / 4)] : [Math.floor(seatsPerRow / 2)]
+  const recliner = index % 2 === 0
+  const categoryOf = (row: number) => recliner && row === rows - 1 ? 'recliner' : row >= rows - Math.ceil(rows / 3) - (recliner ? 1 : 0) ? 'prime' : 'classic'
+  return {
+    categories: [{ id: 'classic', name: 'Classic' }, { id: 'prime', name: 'Prime' }, ...(recliner ? [{ id: 'recliner', name: 'Recliner' }] : [])],
+    rows: Array.from({ length: rows }, (_, row) => {
+      const places: LayoutPlace[] = []
+      for (let seat = 1; seat <= seatsPerRow; seat++) {
+        const place: LayoutPlace = { seat, category: categoryOf(row) }
+        if (row === 0 && (seat === 1 || seat === seatsPerRow)) place.access = 'wheelchair'
+        if (row === 0 && (seat === 2 || seat === seatsPerRow - 1)) place.access = 'companion'
+        places.push(place)
+        if (aisles.includes(seat)) places.push({ gap: true })
+      }
+      return { label: rowLabel(row), places }
+    }),
+  }
+}
+
+/** A demo screening's prices: Classic at the show's price, Prime 40% more, Recliner double (whole rupees). */
+function demoPrices(ticketPrice: number): Record<string, number> {
+  return { prime: Math.round(ticketPrice * 1.4 / 1000) * 1000, recliner: ticketPrice * 2 }
+}
 
 const SHOWS: [string, string[], number, number][] = [
   ['The Last Voyage', ['drama', 'adventure'], 8.1, 142],
@@ -93,7 +126,10 @@ export async function seedDemo(db: Db, posters: Storage, opts: { timezone: strin
   if (existing) return { seeded: false, venues: 0, shows: 0, screenings: 0 }
 
   const venues = []
-  for (const v of VENUES) venues.push(await createVenue(db, { ...v, timezone: opts.timezone }, opts.timezone, now))
+  for (const [i, v] of VENUES.entries()) {
+    const venue = await createVenue(db, { ...v, timezone: opts.timezone }, opts.timezone, now)
+    venues.push(await setVenueLayout(db, venue.id, demoLayout(v.capacity, v.seatsPerRow, i), now))
+  }
   const shows = []
   for (const [i, [name, tags, rating, durationMinutes]] of SHOWS.entries()) {
     const show = await createShow(db, {
@@ -118,7 +154,8 @@ export async function seedDemo(db: Db, posters: Storage, opts: { timezone: strin
         const startsAt = new Date(zonedLocalToUtc(date, slot, venue.timezone))
         if (startsAt <= now) continue
         const show = shows[Math.floor(rnd() * shows.length)]!
-        await createScreening(db, { showId: show.id, venueId: venue.id, startsAt: startsAt.toISOString() }, now)
+        const prices = Object.fromEntries(Object.entries(demoPrices(show.ticketPrice)).filter(([id]) => venue.layout.categories.some(c => c.id === id)))
+        await createScreening(db, { showId: show.id, venueId: venue.id, startsAt: startsAt.toISOString(), prices }, now)
         screenings++
       }
     }

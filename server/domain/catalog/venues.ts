@@ -2,19 +2,26 @@ import { sql } from 'kysely'
 import type { Db } from '../../db'
 import { isPostgres } from '../../db'
 import type { VenueRow } from '../../db/schema'
-import { seatExists } from '#shared/seats'
+import { compileHall, rectangleLayout } from '#shared/layout'
+import type { Hall, HallLayout } from '#shared/layout'
 import type { VenueCreateInput, VenuePatchInput } from '#shared/schemas/catalog'
-import type { Page, Venue } from '#shared/types/api'
+import type { Page, Venue, VenueDetail } from '#shared/types/api'
 import { Conflict, Invalid, NotFound } from '../errors'
 import { lockShows, refreshShowtimes } from './showtimes'
 import { localDate } from '#shared/format'
 import { deleteScreeningsOf } from './screenings'
 import { containsText } from './text'
+import { hallOf } from './halls'
 
 /** The API shape of a venue. */
 function toVenue(row: VenueRow): Venue {
   const { id, name, place, capacity, timezone } = row
   return { id, name, place, capacity, seatsPerRow: row.seats_per_row, timezone, createdAt: row.created_at }
+}
+
+/** A venue with its hall's layout: what one venue's answer holds (a list leaves the layout out). */
+function toVenueDetail(row: VenueRow): VenueDetail {
+  return { ...toVenue(row), layout: hallOf(row).layout }
 }
 
 /** A sensible row length for a venue created without one: rows of about 20, never wider than the venue. */
@@ -49,15 +56,15 @@ export async function listCities(db: Db): Promise<string[]> {
 
 const noSuchVenue = () => new NotFound('No such venue')
 
-/** One venue; NotFound when there is none. */
-export async function getVenue(db: Db, id: number): Promise<Venue> {
+/** One venue with its hall's layout; NotFound when there is none. */
+export async function getVenue(db: Db, id: number): Promise<VenueDetail> {
   const row = await db.selectFrom('venues').selectAll().where('id', '=', id).executeTakeFirst()
   if (!row) throw noSuchVenue()
-  return toVenue(row)
+  return toVenueDetail(row)
 }
 
 /** Creates a venue; its seats follow from capacity and seats per row. */
-export async function createVenue(db: Db, input: VenueCreateInput, defaultTimezone: string, now = new Date()): Promise<Venue> {
+export async function createVenue(db: Db, input: VenueCreateInput, defaultTimezone: string, now = new Date()): Promise<VenueDetail> {
   const seatsPerRow = input.seatsPerRow ?? defaultSeatsPerRow(input.capacity)
   if (seatsPerRow > input.capacity) throw new Invalid('A row cannot have more seats than the venue', 'seatsPerRow')
   const row = await db.insertInto('venues').values({
@@ -68,14 +75,14 @@ export async function createVenue(db: Db, input: VenueCreateInput, defaultTimezo
     timezone: input.timezone ?? defaultTimezone,
     created_at: now.toISOString(),
   }).returningAll().executeTakeFirstOrThrow()
-  return toVenue(row)
+  return toVenueDetail(row)
 }
 
 /**
  * Changes a venue. A new layout must still hold every seat sold for an upcoming screening
  * (Conflict otherwise); upcoming screenings follow the new capacity and timezone.
  */
-export async function updateVenue(db: Db, id: number, patch: VenuePatchInput, now = new Date()): Promise<Venue> {
+export async function updateVenue(db: Db, id: number, patch: VenuePatchInput, now = new Date()): Promise<VenueDetail> {
   return db.transaction().execute(async (trx) => {
     const current = await trx.selectFrom('venues').selectAll().where('id', '=', id).executeTakeFirst()
     if (!current) throw noSuchVenue()
@@ -85,21 +92,7 @@ export async function updateVenue(db: Db, id: number, patch: VenuePatchInput, no
     const nowIso = now.toISOString()
 
     const layoutChanged = capacity !== current.capacity || seatsPerRow !== current.seats_per_row
-    if (layoutChanged) {
-      // Lock upcoming screenings so no booking slips in between this check and the update.
-      let upcoming = trx.selectFrom('screenings').select(['id', 'seats_sold'])
-        .where('venue_id', '=', id).where('starts_at', '>', nowIso).where('cancelled_at', 'is', null).orderBy('id')
-      if (isPostgres(db)) upcoming = upcoming.forUpdate()
-      const screenings = await upcoming.execute()
-      const fullest = Math.max(0, ...screenings.map(s => s.seats_sold))
-      if (fullest > capacity) throw new Conflict(`An upcoming screening already has ${fullest} seats sold; the capacity cannot drop below that`, { seatsSold: fullest })
-      const sold = screenings.length
-        ? await trx.selectFrom('booking_seats').select('seat').distinct()
-            .where('screening_id', 'in', screenings.map(s => s.id)).execute()
-        : []
-      const lost = sold.map(s => s.seat).filter(seat => !seatExists(seat, capacity, seatsPerRow))
-      if (lost.length) throw new Conflict(`Seats already sold for upcoming screenings would disappear: ${lost.slice(0, 5).join(', ')}${lost.length > 5 ? '…' : ''}`, { seats: lost })
-    }
+    if (layoutChanged) await assertKeepsSoldSeats(trx, id, compileHall(rectangleLayout(capacity, seatsPerRow)), nowIso)
 
     const row = await trx.updateTable('venues').set({
       name: patch.name ?? current.name,
@@ -107,10 +100,12 @@ export async function updateVenue(db: Db, id: number, patch: VenuePatchInput, no
       capacity,
       seats_per_row: seatsPerRow,
       timezone: patch.timezone ?? current.timezone,
+      // New numbers make a new rectangle of Standard seats; a drawn layout is kept otherwise.
+      ...(layoutChanged ? { layout: null, layout_version: current.layout_version + 1 } : {}),
     }).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
 
     if (layoutChanged) {
-      await trx.updateTable('screenings').set({ capacity })
+      await trx.updateTable('screenings').set(eb => ({ capacity, seats_version: eb('seats_version', '+', 1) }))
         .where('venue_id', '=', id).where('starts_at', '>', nowIso).execute()
     }
     if (row.timezone !== current.timezone) {
@@ -119,7 +114,56 @@ export async function updateVenue(db: Db, id: number, patch: VenuePatchInput, no
       for (const s of upcoming)
         await trx.updateTable('screenings').set({ local_date: localDate(s.starts_at, row.timezone) }).where('id', '=', s.id).execute()
     }
-    return toVenue(row)
+    return toVenueDetail(row)
+  })
+}
+
+/**
+ * Refuses (Conflict) a new hall that would lose a seat already sold for an upcoming
+ * screening at the venue. Locks those screenings first, so no booking slips in between
+ * this check and the change.
+ */
+async function assertKeepsSoldSeats(trx: Db, venueId: number, hall: Hall, nowIso: string): Promise<void> {
+  let upcoming = trx.selectFrom('screenings').select(['id', 'seats_sold'])
+    .where('venue_id', '=', venueId).where('starts_at', '>', nowIso).where('cancelled_at', 'is', null).orderBy('id')
+  if (isPostgres(trx)) upcoming = upcoming.forUpdate()
+  const screenings = await upcoming.execute()
+  const fullest = Math.max(0, ...screenings.map(s => s.seats_sold))
+  if (fullest > hall.capacity) throw new Conflict(`An upcoming screening already has ${fullest} seats sold; the hall cannot have fewer seats than that`, { seatsSold: fullest })
+  const sold = screenings.length
+    ? await trx.selectFrom('booking_seats').select('seat').distinct()
+        .where('screening_id', 'in', screenings.map(s => s.id)).execute()
+    : []
+  const lost = sold.map(s => s.seat).filter(seat => !hall.seats.has(seat)).sort()
+  if (lost.length) throw new Conflict(`Seats already sold for upcoming screenings would disappear: ${lost.slice(0, 5).join(', ')}${lost.length > 5 ? '…' : ''}`, { seats: lost })
+}
+
+/**
+ * Gives a venue a hall as drawn (PUT /api/venues/{id}/layout): its capacity becomes the
+ * number of seats, its seats per row the longest row's. Conflict when a seat sold for an
+ * upcoming screening would disappear; a sold seat that moves to another category keeps the
+ * price it was sold at. Upcoming screenings follow the new capacity.
+ */
+export async function setVenueLayout(db: Db, id: number, layout: HallLayout, now = new Date()): Promise<VenueDetail> {
+  return db.transaction().execute(async (trx) => {
+    let q = trx.selectFrom('venues').selectAll().where('id', '=', id)
+    if (isPostgres(trx)) q = q.forUpdate()
+    const current = await q.executeTakeFirst()
+    if (!current) throw noSuchVenue()
+    const hall = compileHall(layout)
+    const nowIso = now.toISOString()
+    await assertKeepsSoldSeats(trx, id, hall, nowIso)
+    const row = await trx.updateTable('venues').set({
+      layout: JSON.stringify(layout),
+      layout_version: current.layout_version + 1,
+      capacity: hall.capacity,
+      seats_per_row: hall.seatsPerRow,
+    }).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+    // seats_version moves too: a PostgreSQL booking that picked its seats in the old hall
+    // finds its claim refused and picks again (book-pg.ts).
+    await trx.updateTable('screenings').set(eb => ({ capacity: hall.capacity, seats_version: eb('seats_version', '+', 1) }))
+      .where('venue_id', '=', id).where('starts_at', '>', nowIso).execute()
+    return toVenueDetail(row)
   })
 }
 

@@ -1,4 +1,5 @@
 import { formatMoney, venueDateTime } from '#shared/format'
+import { STANDARD_CATEGORY } from '#shared/layout'
 import { buildBookingIcs } from './ics'
 import type { MailAttachment, OutgoingEmail } from './message'
 import { renderEmail } from './render'
@@ -29,6 +30,8 @@ export interface BookingMail {
   status: 'confirmed' | 'cancelled'
   userId: number
   seats: string[]
+  /** each seat's category and price (emails written before categories have none) */
+  lines?: { seat: string, categoryName: string, price: number }[]
   quantity: number
   total: number
   startsAt: string
@@ -45,12 +48,29 @@ const site = (ctx: MailContext) => ctx.siteUrl.replace(/\/+$/, '')
 /** "Sat 29 Nov 2026, 18:30": booking emails name the year, as a ticket does. */
 const when = (b: BookingMail) => venueDateTime(b.startsAt, b.timezone, true)
 
+/** "C7, C8 (Prime, ₹350.00 each); A1 (Classic, ₹200.00)": seats by category, when they have one. */
+function seatsText(b: BookingMail, ctx: MailContext): string {
+  if (!b.lines?.length) return b.seats.join(', ') || '—'
+  const groups = new Map<string, { seats: string[], price: number }>()
+  for (const l of b.lines) {
+    const key = `${l.categoryName}\u0000${l.price}`
+    const g = groups.get(key) ?? { seats: [], price: l.price }
+    g.seats.push(l.seat)
+    groups.set(key, g)
+  }
+  if (groups.size === 1) {
+    const name = b.lines[0]!.categoryName
+    return name === STANDARD_CATEGORY.name ? b.seats.join(', ') : `${b.seats.join(', ')} (${name})`
+  }
+  return [...groups].map(([key, g]) => `${g.seats.join(', ')} (${key.split('\u0000')[0]}, ${formatMoney(g.price, ctx.currency)}${g.seats.length > 1 ? ' each' : ''})`).join('; ')
+}
+
 function bookingRows(b: BookingMail, ctx: MailContext): Array<[string, string]> {
   return [
     ['Show', b.showName],
     ['When', `${when(b)} (venue time)`],
     ['Venue', `${b.venueName}, ${b.place}`],
-    ['Seats', b.seats.join(', ') || '—'],
+    ['Seats', seatsText(b, ctx)],
     ['Tickets', String(b.quantity)],
     ['Total', formatMoney(b.total, ctx.currency)],
     ['Reference', b.reference],

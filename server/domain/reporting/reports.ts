@@ -101,7 +101,7 @@ export interface ReportTemplate {
 
 // A report's bookings are stored as rows of values, not objects: the keys would be most
 // of their size.
-const BOOKING_FIELDS = ['reference', 'show_name', 'venue_name', 'place', 'starts_at', 'timezone', 'seats', 'quantity', 'unit_price', 'total', 'status', 'created_at'] as const satisfies ReadonlyArray<keyof BookingCsvRow>
+const BOOKING_FIELDS = ['reference', 'show_name', 'venue_name', 'place', 'starts_at', 'timezone', 'seats', 'quantity', 'unit_price', 'total', 'status', 'created_at', 'lines'] as const satisfies ReadonlyArray<keyof BookingCsvRow>
 const packBooking = (b: BookingCsvRow) => BOOKING_FIELDS.map(f => b[f])
 const unpackBooking = (values: unknown[]) => Object.fromEntries(BOOKING_FIELDS.map((f, i) => [f, values[i]])) as BookingCsvRow
 
@@ -210,7 +210,7 @@ export async function sendMonthlyReports(db: Db, opts: MonthlyOptions): Promise<
         .innerJoin('screenings as s', 's.id', 'b.screening_id')
         .innerJoin('shows as sh', 'sh.id', 's.show_id')
         .innerJoin('venues as v', 'v.id', 's.venue_id')
-        .select(['b.user_id', 'b.reference', 'b.status', 'b.quantity', 'b.seats', 'b.unit_price', 'b.total', 'b.created_at', 's.starts_at', 'sh.name as show_name', 'v.name as venue_name', 'v.place', 'v.timezone'])
+        .select(['b.user_id', 'b.reference', 'b.status', 'b.quantity', 'b.seats', 'b.unit_price', 'b.total', 'b.created_at', 'b.lines', 's.starts_at', 'sh.name as show_name', 'v.name as venue_name', 'v.place', 'v.timezone'])
         .where('b.user_id', 'in', ids).where('b.created_at', '>=', period.start).where('b.created_at', '<', period.end)
         .orderBy('b.user_id').orderBy('b.created_at', 'desc').orderBy('b.id', 'desc')
         .execute(),

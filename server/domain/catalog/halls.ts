@@ -1,0 +1,52 @@
+import type { Db } from '../../db'
+import { compileHall, rectangleLayout } from '#shared/layout'
+import type { Hall, HallLayout } from '#shared/layout'
+import { NotFound } from '../errors'
+
+// A venue's hall: its stored layout, or the rows its capacity and seats per row make. The
+// booking paths pick seats in it on every request, so a compiled hall is kept per venue and
+// layout version (the version moves with every change to the layout, capacity or seats per
+// row, on every instance alike).
+
+/** The fields of a venue row a hall is made from. */
+export interface HallSource {
+  layout: string | null
+  capacity: number
+  seats_per_row: number
+}
+
+export function layoutOf(v: HallSource): HallLayout {
+  return v.layout ? JSON.parse(v.layout) as HallLayout : rectangleLayout(v.capacity, v.seats_per_row)
+}
+
+const halls = new Map<string, Hall>()
+
+function remember(key: string, hall: Hall): Hall {
+  if (halls.size >= 500) halls.delete(halls.keys().next().value!)
+  halls.set(key, hall)
+  return hall
+}
+
+/** The compiled hall of a venue row. */
+export function hallOf(v: HallSource & { id: number, layout_version: number }): Hall {
+  const key = `${v.id}:${v.layout_version}`
+  return halls.get(key) ?? remember(key, compileHall(layoutOf(v)))
+}
+
+/**
+ * The compiled hall of a venue at a layout version, read from the database only when this
+ * process has not compiled that version yet.
+ */
+export async function loadHall(db: Db, venueId: number, version: number): Promise<Hall> {
+  const known = halls.get(`${venueId}:${version}`)
+  if (known) return known
+  const v = await db.selectFrom('venues').select(['id', 'layout', 'layout_version', 'capacity', 'seats_per_row']).where('id', '=', venueId).executeTakeFirst()
+  if (!v) throw new NotFound('No such venue')
+  return hallOf(v)
+}
+
+/** A screening's price for each category of its hall: its own price where it names none. */
+export function categoryPrices(hall: Hall, price: number, prices: string | null): Record<string, number> {
+  const own = prices ? JSON.parse(prices) as Record<string, number> : {}
+  return Object.fromEntries(hall.layout.categories.map(c => [c.id, own[c.id] ?? price]))
+}
