@@ -704,7 +704,7 @@ describe('listVenues, listCities and search', () => {
     const byText = await listVenues(db, { q: t.toUpperCase(), page: 1, pageSize: 20 })
     expect(byText).toMatchObject({ total: 2, page: 1, pageSize: 20 })
     expect(byText.items.map(v => v.id).sort()).toEqual([a.id, b.id].sort())
-    expect((await listVenues(db, { city: `PUNE${t.toUpperCase()}`, page: 1, pageSize: 20 })).items).toEqual([b])
+    expect((await listVenues(db, { city: `PUNE${t.toUpperCase()}`, page: 1, pageSize: 20 })).items.map(v => v.id)).toEqual([b.id])
     expect(await listCities(db)).toContain(`Pune${t}`)
   })
 
@@ -724,7 +724,7 @@ describe('listVenues, listCities and search', () => {
     const result = await search(db, t, NOW)
     expect(result.shows.map(s => s.id)).toEqual([show.id])
     expect(result.shows.map(s => s.id)).not.toContain(hidden.id)
-    expect(result.venues).toEqual([venue])
+    expect(result.venues).toEqual([{ ...venue, layout: undefined }].map(({ layout: _, ...v }) => v))
     expect(await search(db, '', NOW)).toEqual({ shows: [], venues: [] })
   })
 })
