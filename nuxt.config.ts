@@ -80,6 +80,8 @@ export default defineNuxtConfig({
     logLevel: 'info',
     /** days an email that was sent, captured or given up on keeps its body (outbox:prune) */
     outboxRetentionDays: 30,
+    /** minutes the seats someone picks are held for them while they choose (PUT /api/screenings/{id}/hold) */
+    holdMinutes: 8,
     /** local time (HH:MM, in defaultTimezone) after which reminders:daily sends tomorrow's reminders */
     reminderTime: '18:00',
     defaultTimezone: 'Asia/Kolkata',

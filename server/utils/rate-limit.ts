@@ -8,7 +8,7 @@ import { httpError } from './errors'
 // Rate limits, by rate-limiter-flexible (atomic counters in Redis or PostgreSQL, so every
 // instance shares them, and however many requests arrive at once no more than the limit
 // get through). Where each limit is applied: login and registration in their handlers,
-// browsing in middleware/rate-limit.ts, poster uploads in their handler.
+// browsing in middleware/rate-limit.ts, poster uploads and seat holds in their handlers.
 
 interface Limit {
   /** requests let through per window */
@@ -35,6 +35,8 @@ export const RATE_LIMITS = {
   browse: { points: 300, duration: 60, scaled: true, message: tryAgain },
   /** poster uploads per admin: each one decodes and re-encodes an image */
   poster: { points: 30, duration: 10 * 60, scaled: true, message: s => `Too many poster uploads; try again in ${minutes(s)}` },
+  /** seat holds per user: each pick on a seat map is one; a person choosing never comes close */
+  hold: { points: 60, duration: 60, scaled: true, message: tryAgain },
 } satisfies Record<string, Limit>
 
 /** The catalogue reads counted against the `browse` limit (GET only; middleware/rate-limit.ts). */

@@ -27,6 +27,13 @@ export const BookingPatchSchema = z.union([
 ], { error: 'Send {quantity} or {seats}' })
 export type BookingPatchInput = z.infer<typeof BookingPatchSchema>
 
+/** PUT /api/screenings/{id}/hold: the seats to hold (none lets go), at most ten. */
+export const HoldSchema = z.object({
+  seats: z.array(z.string().regex(/^[A-Z]{1,3}[1-9]\d{0,3}$/, 'Seats look like C7'))
+    .max(MAX_SEATS_PER_BOOKING, `Hold at most ${MAX_SEATS_PER_BOOKING} seats`)
+    .refine(list => new Set(list).size === list.length, 'Each seat only once'),
+}).strict()
+
 export const BookingListQuerySchema = PageQuerySchema.extend({
   status: z.enum(['confirmed', 'cancelled', 'all']).default('all'),
   when: z.enum(['upcoming', 'past', 'all']).default('all'),

@@ -105,3 +105,8 @@ export const AccountExportResponse = z.object({
   bookings: z.array(BookingResponse).describe('Every booking, confirmed or cancelled, newest first'),
   emails: z.array(z.object({ id: z.number().int(), to: z.string(), subject: z.string(), kind: z.string(), status: z.string(), createdAt: instant, sentAt: instant.nullable() })).describe('Every email TicketShow wrote to you'),
 })
+
+export const HoldResponse = z.object({
+  seats: z.array(z.string()).describe('the seats held for you'),
+  expiresAt: instant.nullable().describe('when they go back; null when none are held'),
+})

@@ -188,6 +188,7 @@ function templates(): Record<string, { template: Record<string, unknown>, refuse
     createVenue: { template: { name: 'Fuzz venue', place: 'Fuzzville', capacity: 10, seatsPerRow: 5, timezone: 'Europe/Paris' } },
     updateVenue: { template: { name: 'Fuzz renamed', capacity: 40 } },
     setVenueLayout: { template: { categories: [{ id: 'classic', name: 'Classic' }], rows: [{ label: 'A', places: [{ seat: 1, category: 'classic' }, { gap: true }, { seat: 2, category: 'classic' }] }] } },
+    holdSeats: { template: { seats: ['A1'] } },
     createShow: { template: { name: 'Fuzz show', ticketPrice: 100, tags: ['a'], rating: 5, description: 'd', durationMinutes: 60 } },
     updateShow: { template: { name: 'Fuzz renamed', tags: ['b'] } },
     createScreening: { template: { showId: world.show, venueId: world.venue, startsAt: past, price: 100 }, refused: 'template' },

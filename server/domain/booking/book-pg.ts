@@ -26,7 +26,8 @@ import { assertCategory, categoryName, priceSeats, totalOf, unitPriceOf } from '
 const READ = keepPrepared(`select s.id, s.starts_at, s.price, s.prices, s.capacity, s.seats_sold, s.seats_version, s.cancelled_at,
   v.layout_version, v.id as venue_id, v.name as venue_name, v.place, v.timezone,
   sh.id as show_id, sh.name as show_name, sh.poster_key, sh.duration_minutes,
-  (select string_agg(seat, ',') from booking_seats where screening_id = s.id) as taken
+  (select string_agg(seat, ',') from booking_seats where screening_id = s.id) as taken,
+  (select string_agg(seat, ',') from seat_holds where screening_id = s.id and expires_at > $2 and user_id <> $3) as held
 from screenings s join venues v on v.id = s.venue_id join shows sh on sh.id = s.show_id
 where s.id = $1`)
 
@@ -45,6 +46,8 @@ const CLAIM = `with claim as (
 ), seat_rows as (
   insert into booking_seats (screening_id, seat, booking_id)
   select $1, seat, booking.id from booking, unnest($7::text[]) as seat
+), released as (
+  delete from seat_holds where screening_id = $1 and user_id = $5 and exists (select 1 from booking)
 )`
 const BOOK = keepPrepared(`${CLAIM}
 select id from booking`)
@@ -76,6 +79,7 @@ interface Read {
   poster_key: string | null
   duration_minutes: number
   taken: string | null
+  held: string | null
 }
 
 /** Thrown when another booking took one of the picked seats between the read and the write. */
@@ -89,10 +93,12 @@ const leftOf = (s: Read) => s.capacity - s.seats_sold
  * a seat: try again) or a reference clash (withFreshReference retries).
  */
 export async function bookOnPostgres(db: Db, userId: number, input: BookingCreateInput, reference: string, now: Date, notify?: { to: string, ctx: MailContext }): Promise<Booking> {
-  const s = (await db.executeQuery<Read>(CompiledQuery.raw(READ, [input.screeningId]))).rows[0]
+  const nowIso = now.toISOString()
+  const s = (await db.executeQuery<Read>(CompiledQuery.raw(READ, [input.screeningId, nowIso, userId]))).rows[0]
   if (!s || s.cancelled_at) throw new NotFound('No such screening')
   if (new Date(s.starts_at) <= now) throw new Conflict('This screening has already started: bookings can no longer be made or changed', { seatsLeft: 0 })
-  const taken = new Set(s.taken ? s.taken.split(',') : [])
+  const held = new Set(s.held ? s.held.split(',') : [])
+  const taken = new Set([...(s.taken ? s.taken.split(',') : []), ...held])
   const hall = await loadHall(db, s.venue_id, s.layout_version)
   const wanted = 'seats' in input ? sortSeats(input.seats) : undefined
   if (wanted) assertSeatsExist(wanted, hall)
@@ -102,11 +108,10 @@ export async function bookOnPostgres(db: Db, userId: number, input: BookingCreat
   if (n > leftOf(s)) throw new Conflict(`Only ${leftOf(s)} seats are left`, { seatsLeft: leftOf(s) })
   if (wanted) {
     const clash = wanted.filter(seat => taken.has(seat))
-    if (clash.length) throw new Conflict(`Someone else just booked ${clash.join(', ')}`, { seatsLeft: leftOf(s), taken: clash })
+    if (clash.length) throw new Conflict(clash.every(seat => held.has(seat)) ? `Someone else is choosing ${clash.join(', ')} right now` : `Someone else just booked ${clash.join(', ')}`, { seatsLeft: leftOf(s), taken: clash })
   }
   const seats = wanted ?? sortSeats(bestSeats(hall, taken, n, category) ?? [])
   if (seats.length !== n) throw new Conflict(category ? `Not enough ${categoryName(hall, category)} seats are left` : `Only ${leftOf(s)} seats are left`, { seatsLeft: leftOf(s) })
-  const nowIso = now.toISOString()
   const lines = priceSeats(hall, categoryPrices(hall, s.price, s.prices), seats)
   const mail = notify && deferredBookingEmail({
     name: 'booking-confirmed',
@@ -127,7 +132,7 @@ export async function bookOnPostgres(db: Db, userId: number, input: BookingCreat
   }
   if (!row) {
     // The claim touched no row: sold out, started or cancelled since the read.
-    const again = (await db.executeQuery<Read>(CompiledQuery.raw(READ, [input.screeningId]))).rows[0]
+    const again = (await db.executeQuery<Read>(CompiledQuery.raw(READ, [input.screeningId, nowIso, userId]))).rows[0]
     if (!again || again.cancelled_at) throw new NotFound('No such screening')
     if (new Date(again.starts_at) <= now) throw new Conflict('This screening has already started: bookings can no longer be made or changed', { seatsLeft: 0 })
     // The hall changed since the read: pick again in the new one.

@@ -15,6 +15,7 @@ import { seatCacheOf } from './seat-cache'
 import { bestSeats, seatsNear, sortSeats } from './seating'
 import { asConflict, assertSeatsExist, claimCount, insertSeats, loadScreening, lockScreening, screeningForBooking, soldOut, takenSeats } from './seats'
 import { bookingMail, confirmedBooking } from './views'
+import { releaseHold, seatsHeldByOthers } from './holds'
 import { categoryPrices, loadHall } from '../catalog'
 import { assertCategory, categoryName, linesOf, priceSeats, totalOf, unitPriceOf } from './pricing'
 
@@ -106,18 +107,22 @@ async function createBookingLocked(db: Db, userId: number, input: BookingCreateI
     const n = wanted ? wanted.length : (input as { quantity: number }).quantity
     if (!await claimCount(trx, s.id, n)) soldOut(s.id, left => `Only ${left} seats are left`)
     const taken = cache?.get(s.id, s.seats_version) ?? await takenSeats(trx, s.id)
+    // Seats someone else holds while choosing are not to be had either (not kept in the cache).
+    const held = await seatsHeldByOthers(trx, s.id, userId, now)
+    const unavailable = held.size ? new Set([...taken, ...held]) : taken
     let seats = wanted
     if (seats) {
-      const clash = seats.filter(seat => taken.has(seat))
-      if (clash.length) soldOut(s.id, () => `Someone else just booked ${clash.join(', ')}`, { taken: clash })
+      const clash = seats.filter(seat => unavailable.has(seat))
+      if (clash.length) soldOut(s.id, () => clashMessage(clash, held), { taken: clash })
     }
     else {
-      seats = sortSeats(bestSeats(hall, taken, n, category) ?? soldOut(s.id, left => category ? `Not enough ${categoryName(hall, category)} seats are left` : `Only ${left} seats are left`))
+      seats = sortSeats(bestSeats(hall, unavailable, n, category) ?? soldOut(s.id, left => category ? `Not enough ${categoryName(hall, category)} seats are left` : `Only ${left} seats are left`))
     }
     const nowIso = now.toISOString()
     const lines = priceSeats(hall, categoryPrices(hall, s.price, s.prices), seats)
     const row = (await insertBooking(trx, reference, userId, s.id, n, unitPriceOf(lines), totalOf(lines), seats.join(','), JSON.stringify(lines), nowIso, nowIso)).rows[0]!
     await insertSeats(trx, s.id, row.id, seats)
+    await releaseHold(trx, s.id, userId)
     if (cache) {
       // One trigger step per seat row: the version the screening now has.
       for (const seat of seats) taken.add(seat)
@@ -129,6 +134,12 @@ async function createBookingLocked(db: Db, userId: number, input: BookingCreateI
     }
     return confirmedBooking(s, { id: row.id, reference, lines, at: nowIso })
   }, { onRollback })).catch(err => asConflict(db, err, input.screeningId))
+}
+
+/** Why asked-for seats cannot be had: booked by someone else, or held by someone choosing them. */
+function clashMessage(clash: string[], held: ReadonlySet<string>): string {
+  const list = clash.join(', ')
+  return clash.every(seat => held.has(seat)) ? `Someone else is choosing ${list} right now` : `Someone else just booked ${list}`
 }
 
 async function ownedForChange(trx: Db, userId: number, id: number) {
@@ -164,11 +175,13 @@ export async function changeBooking(db: Db, userId: number, id: number, patch: B
     const n = wanted ? wanted.length : (patch as { quantity: number }).quantity
     // Always through the conditional update (delta may be 0 or negative).
     if (!await claimCount(trx, s.id, n - b.quantity)) soldOut(s.id, left => `Only ${left} more seats are left`)
-    const taken = await takenSeats(trx, s.id, b.id)
+    const booked = await takenSeats(trx, s.id, b.id)
+    const othersHold = await seatsHeldByOthers(trx, s.id, userId, now)
+    const taken = othersHold.size ? new Set([...booked, ...othersHold]) : booked
     let seats: string[]
     if (wanted) {
       const clash = wanted.filter(seat => taken.has(seat))
-      if (clash.length) soldOut(s.id, () => `Someone else has ${clash.join(', ')}`, { taken: clash })
+      if (clash.length) soldOut(s.id, () => clashMessage(clash, othersHold), { taken: clash })
       seats = wanted
     }
     else if (n <= held.length) {
@@ -180,6 +193,7 @@ export async function changeBooking(db: Db, userId: number, id: number, patch: B
     }
     const drop = held.filter(seat => !seats.includes(seat))
     const add = seats.filter(seat => !held.includes(seat))
+    await releaseHold(trx, s.id, userId)
     if (drop.length) await trx.deleteFrom('booking_seats').where('booking_id', '=', b.id).where('seat', 'in', drop).execute()
     if (add.length) await insertSeats(trx, s.id, b.id, add)
     // Seats kept keep the price they were sold at, and seats added in a category the booking

@@ -1,0 +1,78 @@
+import { sql } from 'kysely'
+import type { Db } from '../../db'
+import { isPostgres } from '../../db'
+import { writeTransaction } from '../../db/write'
+import { loadHall } from '../catalog'
+import { Conflict } from '../errors'
+import { assertSeatsExist, loadScreening, lockScreening, takenSeats } from './seats'
+import { sortSeats } from './seating'
+
+// Seat holds: while someone chooses, the seats they picked are theirs for a few minutes
+// (NUXT_HOLD_MINUTES), so nobody else can book or hold them. A hold is one row per seat
+// (PRIMARY KEY (screening_id, seat): one holder per seat), replaced whole by each PUT, and
+// over when it expires: every reader counts only rows whose expiry is still ahead, so an
+// expired hold frees its seats by itself, and the rows are removed the next time anyone
+// holds seats at that screening (or when their holder books).
+
+/** The most screenings one person holds seats for at once (a hold is for choosing, not for keeping). */
+export const MAX_HELD_SCREENINGS = 3
+
+export interface Hold {
+  seats: string[]
+  /** when the seats go back, or null when none are held */
+  expiresAt: string | null
+}
+
+/**
+ * Replaces the user's hold on a screening with `seats` (none: lets go). Conflict, naming
+ * them in `data.taken`, when a seat is booked or held by someone else; the user's hold stays
+ * as it was then. A hold keeps the expiry it started with while it lasts (changing seats does
+ * not extend it); a new one runs for `minutes`.
+ */
+export async function holdSeats(db: Db, userId: number, screeningId: number, seats: string[], minutes: number, now = new Date()): Promise<Hold> {
+  const nowIso = now.toISOString()
+  return writeTransaction(db, async (trx): Promise<Hold> => {
+    await lockScreening(trx, screeningId)
+    const s = await loadScreening(trx, screeningId, now)
+    const wanted = sortSeats(seats)
+    if (wanted.length) assertSeatsExist(wanted, await loadHall(trx, s.venue_id, s.layout_version))
+    await trx.deleteFrom('seat_holds').where('screening_id', '=', screeningId).where('expires_at', '<=', nowIso).execute()
+    const mine = await trx.selectFrom('seat_holds').select('expires_at').where('screening_id', '=', screeningId).where('user_id', '=', userId).limit(1).executeTakeFirst()
+    if (wanted.length) {
+      const booked = await takenSeats(trx, screeningId)
+      const others = new Set((await trx.selectFrom('seat_holds').select('seat').where('screening_id', '=', screeningId)
+        .where('user_id', '!=', userId).where('seat', 'in', wanted).execute()).map(r => r.seat))
+      const taken = wanted.filter(seat => booked.has(seat) || others.has(seat))
+      if (taken.length) {
+        const list = taken.join(', ')
+        throw new Conflict(`${taken.length === 1 ? `${list} is` : `${list} are`} taken or being chosen by someone else`, { taken })
+      }
+      if (!mine) {
+        const elsewhere = await trx.selectFrom('seat_holds').select(eb => eb.fn.count<number>(sql`distinct screening_id`).as('n'))
+          .where('user_id', '=', userId).where('screening_id', '!=', screeningId).where('expires_at', '>', nowIso).executeTakeFirstOrThrow()
+        if (Number(elsewhere.n) >= MAX_HELD_SCREENINGS)
+          throw new Conflict(`You are holding seats for ${MAX_HELD_SCREENINGS} other screenings: book them or let them go first`, { heldScreenings: Number(elsewhere.n) })
+      }
+    }
+    await trx.deleteFrom('seat_holds').where('screening_id', '=', screeningId).where('user_id', '=', userId).execute()
+    // On PostgreSQL a booking reads the held seats and then claims its own in one statement;
+    // moving seats_version makes a claim that read before this hold pick again (book-pg.ts).
+    if (isPostgres(trx)) await trx.updateTable('screenings').set(eb => ({ seats_version: eb('seats_version', '+', 1) })).where('id', '=', screeningId).execute()
+    if (!wanted.length) return { seats: [], expiresAt: null }
+    const expiresAt = mine?.expires_at ?? new Date(now.getTime() + minutes * 60_000).toISOString()
+    await trx.insertInto('seat_holds').values(wanted.map(seat => ({ screening_id: screeningId, seat, user_id: userId, expires_at: expiresAt }))).execute()
+    return { seats: wanted, expiresAt }
+  })
+}
+
+/** The seats of a screening held, now, by anyone but `userId`. */
+export async function seatsHeldByOthers(trx: Db, screeningId: number, userId: number, now: Date): Promise<Set<string>> {
+  const rows = await trx.selectFrom('seat_holds').select('seat').where('screening_id', '=', screeningId)
+    .where('user_id', '!=', userId).where('expires_at', '>', now.toISOString()).execute()
+  return new Set(rows.map(r => r.seat))
+}
+
+/** Ends the user's hold on a screening (they booked, or changed their booking). */
+export async function releaseHold(trx: Db, screeningId: number, userId: number): Promise<void> {
+  await trx.deleteFrom('seat_holds').where('screening_id', '=', screeningId).where('user_id', '=', userId).execute()
+}
