@@ -46,9 +46,14 @@ export function useSeatSelection(options: {
   const justTaken = ref<string[]>([])
   /** The booking's own seats count as free while changing it. */
   const ownSeats = computed(() => new Set(changeBooking.value?.seats ?? []))
+  /** The seats held for this person while they choose (PUT /api/screenings/{id}/hold). */
+  const hold = ref<{ seats: string[], expiresAt: string | null } | null>(null)
+  const heldByMe = computed(() => new Set(hold.value?.seats ?? []))
+  // Seats someone else is choosing cannot be picked: to this person they are as good as taken.
   const seats = computed<Seat[] | undefined>(() => screening.value?.seats.map(seat => ({
     ...seat,
-    taken: !ownSeats.value.has(seat.label) && (seat.taken || justTaken.value.includes(seat.label)),
+    held: seat.held && !heldByMe.value.has(seat.label),
+    taken: !ownSeats.value.has(seat.label) && (seat.taken || justTaken.value.includes(seat.label) || (seat.held && !heldByMe.value.has(seat.label) && !selection.value.includes(seat.label))),
   })))
 
   const notice = ref<SeatNotice | null>(null)
@@ -99,6 +104,54 @@ export function useSeatSelection(options: {
   const canPick = computed(() => !!screening.value && !started.value && (!soldOut.value || !!changeBooking.value))
 
   const pending = ref(false)
+
+  // Hold what is chosen while choosing, so nobody else takes it meanwhile: each change of the
+  // choice (a moment after the last click) replaces the hold; a seat someone else holds or
+  // booked first leaves the choice with a notice, as a lost booking race does. Only a
+  // logged-in member holds; a visitor's seats are held once they are back from logging in.
+  let holdRun: Promise<void> = Promise.resolve()
+  async function syncHold() {
+    if (authStatus.value !== 'authenticated' || !canPick.value || pending.value) return
+    const wanted = selection.value.filter(label => !ownSeats.value.has(label))
+    if (!hold.value?.seats.length && !wanted.length) return
+    if (hold.value && hold.value.seats.join() === wanted.join()) return
+    try {
+      hold.value = await $api<{ seats: string[], expiresAt: string | null }>(`/api/screenings/${screeningId}/hold`, { method: 'PUT', body: { seats: wanted } })
+    }
+    catch (err) {
+      const { status, message, data } = apiError(err)
+      const taken = status === 409 && Array.isArray(data?.taken) ? (data.taken as string[]) : []
+      if (taken.length) {
+        justTaken.value = [...new Set([...justTaken.value, ...taken])]
+        await refresh()
+        justTaken.value = []
+      }
+      else if (status === 409 || status === 429) {
+        notice.value = { color: 'warning', title: message, description: 'Your seats are chosen but not held: someone else could book them first.' }
+      }
+    }
+  }
+  const requestHold = useDebounceFn(() => {
+    holdRun = holdRun.then(syncHold)
+    return holdRun
+  }, 300)
+  watch([selection, authStatus, canPick], () => void requestHold(), { immediate: import.meta.client })
+
+  /** What is left of the hold, in seconds; null when nothing is held. */
+  const now = useNow({ interval: 1000 })
+  const holdLeft = computed(() => {
+    const at = hold.value?.expiresAt
+    if (!at || !hold.value?.seats.length) return null
+    return Math.max(0, Math.floor((Date.parse(at) - now.value.getTime()) / 1000))
+  })
+  watch(holdLeft, (left) => {
+    // Run out: the seats stay chosen, but are no longer kept; the next pick holds anew.
+    if (left === 0) hold.value = null
+  })
+  // Leaving the page lets the seats go at once rather than when the hold runs out.
+  onBeforeUnmount(() => {
+    if (hold.value?.seats.length && !pending.value) void $api(`/api/screenings/${screeningId}/hold`, { method: 'PUT', body: { seats: [] }, keepalive: true }).catch(() => {})
+  })
 
   async function book() {
     if (pending.value || !selection.value.length || !screening.value) return
@@ -173,5 +226,5 @@ export function useSeatSelection(options: {
     resume()
   })
 
-  return { selection, seats, max: MAX_SEATS_PER_BOOKING, notice, started, soldOut, prices, total, unchanged, canPick, pending, book }
+  return { selection, seats, hold, holdLeft, max: MAX_SEATS_PER_BOOKING, notice, started, soldOut, prices, total, unchanged, canPick, pending, book }
 }

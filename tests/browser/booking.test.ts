@@ -4,6 +4,7 @@ import { ADMIN, createApprovedUser } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
 import { describe, expect, fillLogin, headerUsername, it, logInThroughForm, open, settled, uniqueName, visible } from '../helpers/browser-fixture'
 import { ICONS, blankIcons, lowContrastText } from './a11y'
+import { openServerDb } from '../helpers/fixtures'
 
 // Booking in a real Chromium against the built production server: picking seats with the
 // keyboard, booking, the confirmation, My bookings, changing seats, cancelling, the CSV
@@ -297,7 +298,14 @@ describe('booking in the browser', () => {
     expect((await server.request('POST', '/api/bookings', { token: quick.token, body: { screeningId: screening.id, seats: ['F1'] } })).status).toBe(201)
     await expect.poll(() => seatName(page, 'F', 1), { timeout: 25_000, interval: 100 }).toBe('Row F, seat 1, taken')
 
-    // Just after that refresh, someone takes D5; this page does not know yet.
+    // D4 and D5 are held for the member while they choose: nobody else can book them.
+    await visible(summary(page).getByTestId('hold-timer'))
+    expect((await server.request('POST', '/api/bookings', { token: quick.token, body: { screeningId: screening.id, seats: ['D5'] } })).status).toBe(409)
+    // Until the hold has run out (moved into the past behind the page's back): then someone
+    // takes D5, and this page does not know yet.
+    const db = openServerDb(server)
+    await db.updateTable('seat_holds').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('screening_id', '=', screening.id).execute()
+    await db.destroy()
     expect((await server.request('POST', '/api/bookings', { token: quick.token, body: { screeningId: screening.id, seats: ['D5'] } })).status).toBe(201)
     expect(await seatName(page, 'D', 5)).toBe('Row D, seat 5, selected')
     await bookButton(page).click()
@@ -318,6 +326,38 @@ describe('booking in the browser', () => {
     await page.waitForURL(url => /^\/bookings\/\d+$/.test(url.pathname))
     await settled(page)
     expect(await page.getByTestId('booking-seats').innerText()).toBe('D4')
+  })
+})
+
+describe('seat holds', () => {
+  it('holds the chosen seats with a countdown; seats someone else holds cannot be picked', async ({ server, adminToken, newPage }) => {
+    const screening = await createScreening(server, adminToken)
+    const member = await createApprovedUser(server, adminToken, uniqueName('chooser'))
+    const other = await createApprovedUser(server, adminToken, uniqueName('other'))
+    // Someone else is choosing E4 right now.
+    expect((await server.request('PUT', `/api/screenings/${screening.id}/hold`, { token: other.token, body: { seats: ['E4'] } })).status).toBe(200)
+
+    const page = await newPage()
+    await logInThroughForm(page, member.username, member.password)
+    await open(page, `/screenings/${screening.id}`)
+    expect(await seatName(page, 'E', 4)).toBe('Row E, seat 4, taken')
+    await seat(page, 'C', 4).click()
+    await seat(page, 'C', 5).click()
+    const timer = await visible(summary(page).getByTestId('hold-timer'))
+    expect((await timer.innerText()).trim()).toMatch(/^Held for you for [78]:[0-5]\d$/)
+    // The countdown runs.
+    const first = await timer.innerText()
+    await expect.poll(() => timer.innerText(), { timeout: 5000 }).not.toBe(first)
+    // Held for the member: the other person can neither hold nor book them now.
+    const clash = await server.request('PUT', `/api/screenings/${screening.id}/hold`, { token: other.token, body: { seats: ['C5'] } })
+    expect(clash.status).toBe(409)
+    expect(clash.body.data.taken).toEqual(['C5'])
+    expect((await server.request('POST', '/api/bookings', { token: other.token, body: { screeningId: screening.id, seats: ['C4'] } })).status).toBe(409)
+
+    await bookButton(page).click()
+    await page.waitForURL(url => /^\/bookings\/\d+$/.test(url.pathname))
+    await settled(page)
+    expect(await page.getByTestId('booking-seats').innerText()).toBe('C4, C5')
   })
 })
 
