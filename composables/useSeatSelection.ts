@@ -210,10 +210,54 @@ export function useSeatSelection(options: {
     }
   }
 
-  // Keep the taken seats current while the page is in view: every 10 s, and at once when
-  // the tab comes back. A hidden tab does not poll.
+  // The live seat map: the server pushes the taken and held seats as they change (on any
+  // instance, GET /api/screenings/{id}/live). While the stream is up the page does not poll;
+  // when it drops (the browser reconnects by itself) polling takes over until it is back.
+  // Seats others take are announced politely to screen readers.
+  const live = ref(false)
+  const liveNews = ref('')
+  function applyLive(state: { taken: string[], held: string[] }) {
+    const s = screening.value
+    // While booking, the seats being booked are about to show as taken: by this person.
+    if (!s || pending.value) return
+    const taken = new Set(state.taken)
+    const held = new Set(state.held)
+    const newlyTaken = s.seats.filter(seat => !seat.taken && taken.has(seat.label) && !ownSeats.value.has(seat.label)).map(seat => seat.label)
+    const seatsNow = s.seats.map(seat => ({ ...seat, taken: taken.has(seat.label), held: held.has(seat.label) }))
+    const left = new Map(s.categories.map(c => [c.id, 0]))
+    for (const seat of seatsNow) if (!seat.taken && !seat.held) left.set(seat.category, (left.get(seat.category) ?? 0) + 1)
+    screening.value = { ...s, seats: seatsNow, seatsLeft: s.capacity - taken.size, categories: s.categories.map(c => ({ ...c, seatsLeft: left.get(c.id) ?? 0 })) }
+    if (newlyTaken.length) liveNews.value = newlyTaken.length <= 5 ? `${listOf(newlyTaken)} ${newlyTaken.length === 1 ? 'was' : 'were'} just taken` : `${newlyTaken.length} seats were just taken`
+  }
+  let source: EventSource | undefined
+  let unmounted = false
+  function connect() {
+    if (unmounted || source || typeof EventSource === 'undefined') return
+    source = new EventSource(`/api/screenings/${screeningId}/live`)
+    source.addEventListener('seats', (e) => {
+      live.value = true
+      applyLive(JSON.parse((e as MessageEvent<string>).data))
+    })
+    source.addEventListener('error', () => {
+      live.value = false
+    })
+  }
+  // Only once the page has loaded: a stream opened earlier would hold its load event back
+  // (the browser's spinner would never stop).
+  onMounted(() => {
+    if (document.readyState === 'complete') connect()
+    else window.addEventListener('load', connect, { once: true })
+  })
+  onBeforeUnmount(() => {
+    unmounted = true
+    window.removeEventListener('load', connect)
+    source?.close()
+  })
+
+  // Keep the taken seats current while the page is in view and the live stream is down:
+  // every 10 s, and at once when the tab comes back. A hidden tab does not poll.
   function poll() {
-    if (!pending.value && canPick.value) refresh()
+    if (!pending.value && canPick.value && !live.value) refresh()
   }
   const visibility = useDocumentVisibility()
   const { pause, resume } = useIntervalFn(poll, 10_000, { immediate: false })
@@ -226,5 +270,5 @@ export function useSeatSelection(options: {
     resume()
   })
 
-  return { selection, seats, hold, holdLeft, max: MAX_SEATS_PER_BOOKING, notice, started, soldOut, prices, total, unchanged, canPick, pending, book }
+  return { selection, seats, hold, holdLeft, live, liveNews, max: MAX_SEATS_PER_BOOKING, notice, started, soldOut, prices, total, unchanged, canPick, pending, book }
 }

@@ -37,6 +37,8 @@ export default defineNitroPlugin((nitroApp) => {
   const stop = async (signal: string) => {
     if (isStopping()) return
     markStopping()
+    // Live seat maps would hold their connections open to the end: they go first.
+    await closeLiveStreams()
     console.info(`[ticketshow] ${signal}: answering what is in flight, then stopping`)
     for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close')
     // net's close, not http's: it stops listening without closing the idle connections, and

@@ -206,6 +206,9 @@ function targets(): Target[] {
   const list: Target[] = []
   for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, Doc>>)) {
     for (const [method, op] of Object.entries(methods)) {
+      // A live stream answers a good request with a stream that does not end: its refusals
+      // (400 for a malformed id, 404 for an unknown one) are tested in live.test.ts.
+      if (op.operationId === 'liveSeats') continue
       const known = byId.get(op.operationId)
       if (!known) throw new Error(`${method} ${path}: operationId ${op.operationId} is not in server/utils/openapi.ts`)
       const param = path.includes('{id}') ? 'id' : path.includes('{name}') || path.includes('{task}') ? 'name' : undefined
@@ -421,7 +424,8 @@ describe('the API under malformed requests', () => {
   it('answers every malformed request of every operation with a clean 4xx (or a harmless 2xx for reads), and changes nothing', async () => {
     const r = F.seeded(SEED)
     const all = targets()
-    expect(all.length).toBe(operations.length)
+    // Every operation but the live stream (see targets).
+    expect(all.length).toBe(operations.length - 1)
     const cases = all.flatMap(t => casesFor(t, r))
     const started = Date.now()
     const failures: string[] = []

@@ -294,9 +294,12 @@ describe('booking in the browser', () => {
     await seat(page, 'D', 4).click()
     await seat(page, 'D', 5).click()
 
-    // While the page is open, seats others book show up as taken without a reload.
+    // While the page is open, seats others book show up as taken at once, through the live
+    // stream (the map says it is live once the stream's first event is in), and are announced.
+    await visible(page.locator('figure[data-live]'))
     expect((await server.request('POST', '/api/bookings', { token: quick.token, body: { screeningId: screening.id, seats: ['F1'] } })).status).toBe(201)
-    await expect.poll(() => seatName(page, 'F', 1), { timeout: 25_000, interval: 100 }).toBe('Row F, seat 1, taken')
+    await expect.poll(() => seatName(page, 'F', 1), { timeout: 15_000, interval: 50 }).toBe('Row F, seat 1, taken')
+    expect((await page.getByTestId('live-news').textContent())?.trim()).toBe('F1 was just taken')
 
     // D4 and D5 are held for the member while they choose: nobody else can book them.
     await visible(summary(page).getByTestId('hold-timer'))

@@ -6,6 +6,9 @@ export default defineEventHandler(async (event) => {
   const user = await requireApprovedUser(event)
   const { id } = getValidParams(event, IdParamSchema)
   const result = await cancelBooking(useDb(), user.id, id, new Date(), { to: user.email, ctx: useMailContext() })
-  if (result.cancelledNow) requestMailFlush()
+  if (result.cancelledNow) {
+    requestMailFlush()
+    announceSeats(result.booking.screening.id)
+  }
   return result.booking
 })

@@ -8,5 +8,6 @@ export default defineEventHandler(async (event) => {
   const patch = await readValidBody(event, BookingPatchSchema)
   const booking = await changeBooking(useDb(), user.id, id, patch, new Date(), { to: user.email, ctx: useMailContext() })
   requestMailFlush()
+  announceSeats(booking.screening.id)
   return booking
 })

@@ -8,5 +8,7 @@ export default defineEventHandler(async (event) => {
   const { id } = getValidParams(event, IdParamSchema)
   await useRateLimits().consume('hold', String(user.id))
   const { seats } = await readValidBody(event, HoldSchema)
-  return holdSeats(useDb(), user.id, id, seats, Number(useRuntimeConfig(event).holdMinutes) || 8)
+  const hold = await holdSeats(useDb(), user.id, id, seats, Number(useRuntimeConfig(event).holdMinutes) || 8)
+  announceSeats(id)
+  return hold
 })
