@@ -112,6 +112,12 @@ describe('the hall layout editor', () => {
     expect(await page.getByRole('button', { name: 'Paint with Prime' }).getAttribute('aria-pressed')).toBe('true')
     expect(await page.getByRole('button', { name: 'Paint: Prime' }).getAttribute('aria-pressed')).toBe('true')
 
+    // Standard still has every seat, so it cannot go.
+    await tabTo(page, page.getByRole('button', { name: 'Remove the category Standard' }), true)
+    await press(page, 'Enter')
+    await visible(page.getByText('18 seats are Standard: paint them another category first').first())
+    expect(await page.getByRole('textbox', { name: 'Name of the category Standard' }).count()).toBe(1)
+
     // Row C, Prime, seat by seat. The grid is one tab stop.
     expect(await tabStop(page).count()).toBe(1)
     await tabTo(page, tabStop(page))
