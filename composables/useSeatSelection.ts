@@ -238,6 +238,18 @@ export function useSeatSelection(options: {
       live.value = true
       applyLive(JSON.parse((e as MessageEvent<string>).data))
     })
+    // A change: what was taken or freed, held or let go since the last event.
+    source.addEventListener('change', (e) => {
+      const c = JSON.parse((e as MessageEvent<string>).data) as { taken: string[], freed: string[], held: string[], released: string[] }
+      const seatsNow = screening.value?.seats ?? []
+      const taken = new Set(seatsNow.filter(seat => seat.taken).map(seat => seat.label))
+      const held = new Set(seatsNow.filter(seat => seat.held).map(seat => seat.label))
+      for (const seat of c.taken) taken.add(seat)
+      for (const seat of c.freed) taken.delete(seat)
+      for (const seat of c.held) held.add(seat)
+      for (const seat of c.released) held.delete(seat)
+      applyLive({ taken: [...taken], held: [...held].filter(seat => !taken.has(seat)) })
+    })
     source.addEventListener('error', () => {
       live.value = false
     })

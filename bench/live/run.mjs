@@ -55,9 +55,11 @@ async function openStream(url, screeningId, onSeats) {
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const block = buffer.slice(0, end)
           buffer = buffer.slice(end + 2)
-          if (!block.startsWith('event: seats')) continue
+          const name = /^event: (.*)$/m.exec(block)?.[1]
+          if (name !== 'seats' && name !== 'change') continue
           const data = JSON.parse(/^data: (.*)$/m.exec(block)[1])
           first()
+          // The snapshot's taken seats, or a change's newly taken ones.
           onSeats?.(data, performance.now())
         }
       }

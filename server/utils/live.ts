@@ -8,22 +8,34 @@ import { isPostgres } from '../db'
 // to every open map of a screening as soon as they change, on whichever instance the change
 // was made. A change is announced on a bus: Redis pub/sub when NUXT_REDIS_URL is set,
 // otherwise PostgreSQL's LISTEN/NOTIFY (no extra service), otherwise (SQLite, one process)
-// in memory. Each instance then reads the screening's seats once and sends them to all of
-// its streams of it: a flash sale with a thousand open maps costs one read per change and
-// instance, not a thousand. Announcements of one screening within a few milliseconds of each
-// other are one.
+// in memory. Each instance then reads the screening's seats once and sends what changed to
+// all of its streams of it, encoded once: a flash sale with a thousand open maps costs one
+// read per change and instance, not a thousand. Announcements of one screening within 50 ms
+// of each other are one.
 
 export interface SeatState {
   taken: string[]
   held: string[]
 }
 
-type Listener = (state: SeatState) => void
+/** What changed since the last event: seats newly taken and freed, newly held and let go. */
+export interface SeatChange {
+  taken: string[]
+  freed: string[]
+  held: string[]
+  released: string[]
+}
+
+/** Gets each change, already as the event's JSON (encoded once for all of a screening's streams). */
+type Listener = (json: string) => void
 
 const listeners = new Map<number, Set<Listener>>()
+/** Per screening with open streams: the seats as last read, what each change is told against. */
+const last = new Map<number, { taken: Set<string>, held: Set<string> }>()
 const reading = new Map<number, ReturnType<typeof setTimeout>>()
 const streams = new Set<() => void>()
-const COALESCE_MS = 20
+/** Announcements, and reads, of one screening this close together are one. */
+const COALESCE_MS = 50
 
 /** The taken (booked) and held seats of a screening now. */
 export async function readSeatState(db: Db, screeningId: number, now = new Date()): Promise<SeatState> {
@@ -35,13 +47,26 @@ export async function readSeatState(db: Db, screeningId: number, now = new Date(
   return { taken: [...booked], held: held.map(r => r.seat).filter(s => !booked.has(s)) }
 }
 
-/** A change reached this instance: read the seats once (soon) and tell this screening's streams. */
+const minus = (a: Set<string>, b: Set<string>) => [...a].filter(x => !b.has(x))
+
+/**
+ * A change reached this instance: read the seats once (soon) and tell this screening's
+ * streams what changed. A change is small however full the hall: a thousand streams of a
+ * busy screening cost a few bytes each per booking, not the whole map.
+ */
 function changed(screeningId: number) {
   if (!listeners.has(screeningId) || reading.has(screeningId)) return
   reading.set(screeningId, setTimeout(() => {
     reading.delete(screeningId)
     readSeatState(useDb(), screeningId).then((state) => {
-      for (const listener of listeners.get(screeningId) ?? []) listener(state)
+      const now = { taken: new Set(state.taken), held: new Set(state.held) }
+      const before = last.get(screeningId) ?? { taken: new Set<string>(), held: new Set<string>() }
+      if (!listeners.has(screeningId)) return
+      last.set(screeningId, now)
+      const change: SeatChange = { taken: minus(now.taken, before.taken), freed: minus(before.taken, now.taken), held: minus(now.held, before.held), released: minus(before.held, now.held) }
+      if (!change.taken.length && !change.freed.length && !change.held.length && !change.released.length) return
+      const json = JSON.stringify(change)
+      for (const listener of listeners.get(screeningId) ?? []) listener(json)
     }).catch(err => console.warn(`[live] could not read the seats of screening ${screeningId}: ${(err as Error).message}`))
   }, COALESCE_MS))
 }
@@ -140,17 +165,25 @@ export function announceSeats(screeningId: number): void {
   }, COALESCE_MS)
 }
 
-/** Calls `listener` with a screening's seats whenever they change; returns the unsubscribe. */
-export function subscribeSeats(screeningId: number, listener: Listener, close: () => void): () => void {
+/**
+ * Calls `listener` with each change of a screening's seats, as JSON; returns the
+ * unsubscribe. `snapshot` is what the new stream was sent first: the base of the changes to
+ * come when it is the screening's first stream here (applying a change twice does no harm).
+ */
+export function subscribeSeats(screeningId: number, snapshot: SeatState, listener: Listener, close: () => void): () => void {
   useBus().listen()
   let set = listeners.get(screeningId)
   if (!set) listeners.set(screeningId, set = new Set())
+  if (!last.has(screeningId)) last.set(screeningId, { taken: new Set(snapshot.taken), held: new Set(snapshot.held) })
   set.add(listener)
   streams.add(close)
   return () => {
     streams.delete(close)
     set.delete(listener)
-    if (!set.size) listeners.delete(screeningId)
+    if (!set.size) {
+      listeners.delete(screeningId)
+      last.delete(screeningId)
+    }
   }
 }
 

@@ -5,7 +5,7 @@ import { TEST_DATABASE_URL, createPgDatabase } from '../helpers/pg'
 import { unique } from '../helpers/fixtures'
 
 // The live seat map (GET /api/screenings/{id}/live, Server-Sent Events): a snapshot of the
-// taken and held seats on connect, then every change, wherever it was made: on SQLite in the
+// taken and held seats on connect, then what each change took, freed, held and let go, wherever it was made: on SQLite in the
 // one process; across two processes through PostgreSQL's LISTEN/NOTIFY, and through Redis
 // pub/sub when Redis is configured.
 
@@ -14,6 +14,19 @@ const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 
 interface SeatState { taken: string[], held: string[] }
 
+interface SeatChange { taken: string[], freed: string[], held: string[], released: string[] }
+
+/** The seats after a `change` event. */
+function apply(s: SeatState, c: SeatChange): SeatState {
+  const taken = new Set(s.taken)
+  const held = new Set(s.held)
+  for (const x of c.taken) taken.add(x)
+  for (const x of c.freed) taken.delete(x)
+  for (const x of c.held) held.add(x)
+  for (const x of c.released) held.delete(x)
+  return { taken: [...taken].sort(), held: [...held].filter(x => !taken.has(x)).sort() }
+}
+
 /** An open stream: the `seats` events as they arrive, and a way to wait for one that matches. */
 async function openLive(server: TestServer, screeningId: number) {
   const controller = new AbortController()
@@ -21,6 +34,7 @@ async function openLive(server: TestServer, screeningId: number) {
   expect(res.status).toBe(200)
   expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/)
   const events: SeatState[] = []
+  let state: SeatState = { taken: [], held: [] }
   let waiters: (() => void)[] = []
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
   void (async () => {
@@ -36,8 +50,12 @@ async function openLive(server: TestServer, screeningId: number) {
           buffer = buffer.slice(end + 2)
           const name = /^event: (.*)$/m.exec(block)?.[1]
           const data = /^data: (.*)$/m.exec(block)?.[1]
-          if (name === 'seats' && data) {
-            events.push(JSON.parse(data))
+          if ((name === 'seats' || name === 'change') && data) {
+            // A snapshot replaces the state; a change is applied to it.
+            const d = JSON.parse(data)
+            if (name === 'seats') state = d
+            else state = apply(state, d)
+            events.push(state)
             for (const w of waiters) w()
             waiters = []
           }

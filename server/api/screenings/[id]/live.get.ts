@@ -1,8 +1,9 @@
 import { IdParamSchema } from '#shared/schemas/common'
 import { getScreening } from '~~/server/domain/catalog'
 
-// The live seat map, as Server-Sent Events: `seats` events of {taken, held}, the first on
-// connect, then one whenever they change on any instance (utils/live.ts). A `ping` every
+// The live seat map, as Server-Sent Events: a `seats` event of {taken, held} on connect,
+// then a `change` event of {taken, freed, held, released} whenever they change on any
+// instance (utils/live.ts). A `ping` every
 // 25 s keeps proxies from taking the stream for idle. The page falls back to polling
 // GET /api/screenings/{id} whenever the stream is down.
 const KEEPALIVE_MS = 25_000
@@ -13,13 +14,13 @@ export default defineEventHandler(async (event) => {
   if (isStopping()) throw createError({ statusCode: 503, statusMessage: 'Service Unavailable', message: 'The server is stopping; try again in a moment' })
   setResponseHeader(event, 'X-Accel-Buffering', 'no')
   const stream = createEventStream(event)
-  const send = (state: SeatState) => void stream.push({ event: 'seats', data: JSON.stringify(state) }).catch(() => {})
-  const unsubscribe = subscribeSeats(id, send, () => void stream.close())
+  const snapshot = await readSeatState(useDb(), id)
+  void stream.push({ event: 'seats', data: JSON.stringify(snapshot) })
+  const unsubscribe = subscribeSeats(id, snapshot, json => void stream.push({ event: 'change', data: json }).catch(() => {}), () => void stream.close())
   const keepalive = setInterval(() => void stream.push({ event: 'ping', data: '' }).catch(() => {}), KEEPALIVE_MS)
   stream.onClosed(() => {
     clearInterval(keepalive)
     unsubscribe()
   })
-  send(await readSeatState(useDb(), id))
   return stream.send()
 })
