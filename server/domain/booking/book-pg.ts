@@ -12,6 +12,7 @@ import { assertSeatsExist } from './seats'
 import { bookingMail, confirmedBooking } from './views'
 import { categoryPrices, loadHall } from '../catalog'
 import { assertCategory, categoryName, priceSeats, totalOf, unitPriceOf } from './pricing'
+import { clashMessage } from './holds'
 
 // A booking on PostgreSQL in two statements and no transaction of our own: a read of the
 // screening with its taken seats, then one statement that claims the counter, inserts the
@@ -108,7 +109,7 @@ export async function bookOnPostgres(db: Db, userId: number, input: BookingCreat
   if (n > leftOf(s)) throw new Conflict(`Only ${leftOf(s)} seats are left`, { seatsLeft: leftOf(s) })
   if (wanted) {
     const clash = wanted.filter(seat => taken.has(seat))
-    if (clash.length) throw new Conflict(clash.every(seat => held.has(seat)) ? `Someone else is choosing ${clash.join(', ')} right now` : `Someone else just booked ${clash.join(', ')}`, { seatsLeft: leftOf(s), taken: clash })
+    if (clash.length) throw new Conflict(clashMessage(clash, held), { seatsLeft: leftOf(s), taken: clash })
   }
   const seats = wanted ?? sortSeats(bestSeats(hall, taken, n, category) ?? [])
   if (seats.length !== n) throw new Conflict(category ? `Not enough ${categoryName(hall, category)} seats are left` : `Only ${leftOf(s)} seats are left`, { seatsLeft: leftOf(s) })

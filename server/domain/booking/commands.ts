@@ -15,7 +15,7 @@ import { seatCacheOf } from './seat-cache'
 import { bestSeats, seatsNear, sortSeats } from './seating'
 import { asConflict, assertSeatsExist, claimCount, insertSeats, loadScreening, lockScreening, screeningForBooking, soldOut, takenSeats } from './seats'
 import { bookingMail, confirmedBooking } from './views'
-import { releaseHold, seatsHeldByOthers } from './holds'
+import { clashMessage, releaseHold, seatsHeldByOthers } from './holds'
 import { categoryPrices, loadHall } from '../catalog'
 import { assertCategory, categoryName, linesOf, priceSeats, totalOf, unitPriceOf } from './pricing'
 
@@ -134,12 +134,6 @@ async function createBookingLocked(db: Db, userId: number, input: BookingCreateI
     }
     return confirmedBooking(s, { id: row.id, reference, lines, at: nowIso })
   }, { onRollback })).catch(err => asConflict(db, err, input.screeningId))
-}
-
-/** Why asked-for seats cannot be had: booked by someone else, or held by someone choosing them. */
-function clashMessage(clash: string[], held: ReadonlySet<string>): string {
-  const list = clash.join(', ')
-  return clash.every(seat => held.has(seat)) ? `Someone else is choosing ${list} right now` : `Someone else just booked ${list}`
 }
 
 async function ownedForChange(trx: Db, userId: number, id: number) {

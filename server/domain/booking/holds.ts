@@ -76,3 +76,9 @@ export async function seatsHeldByOthers(trx: Db, screeningId: number, userId: nu
 export async function releaseHold(trx: Db, screeningId: number, userId: number): Promise<void> {
   await trx.deleteFrom('seat_holds').where('screening_id', '=', screeningId).where('user_id', '=', userId).execute()
 }
+
+/** Why asked-for seats cannot be had: booked by someone else, or held by someone choosing them. */
+export function clashMessage(clash: string[], held: ReadonlySet<string>): string {
+  const list = clash.join(', ')
+  return clash.every(seat => held.has(seat)) ? `Someone else is choosing ${list} right now` : `Someone else just booked ${list}`
+}

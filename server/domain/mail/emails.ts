@@ -51,10 +51,10 @@ const when = (b: BookingMail) => venueDateTime(b.startsAt, b.timezone, true)
 /** "C7, C8 (Prime, ₹350.00 each); A1 (Classic, ₹200.00)": seats by category, when they have one. */
 function seatsText(b: BookingMail, ctx: MailContext): string {
   if (!b.lines?.length) return b.seats.join(', ') || '—'
-  const groups = new Map<string, { seats: string[], price: number }>()
+  const groups = new Map<string, { name: string, price: number, seats: string[] }>()
   for (const l of b.lines) {
     const key = `${l.categoryName}\u0000${l.price}`
-    const g = groups.get(key) ?? { seats: [], price: l.price }
+    const g = groups.get(key) ?? { name: l.categoryName, price: l.price, seats: [] }
     g.seats.push(l.seat)
     groups.set(key, g)
   }
@@ -62,7 +62,7 @@ function seatsText(b: BookingMail, ctx: MailContext): string {
     const name = b.lines[0]!.categoryName
     return name === STANDARD_CATEGORY.name ? b.seats.join(', ') : `${b.seats.join(', ')} (${name})`
   }
-  return [...groups].map(([key, g]) => `${g.seats.join(', ')} (${key.split('\u0000')[0]}, ${formatMoney(g.price, ctx.currency)}${g.seats.length > 1 ? ' each' : ''})`).join('; ')
+  return [...groups.values()].map(g => `${g.seats.join(', ')} (${g.name}, ${formatMoney(g.price, ctx.currency)}${g.seats.length > 1 ? ' each' : ''})`).join('; ')
 }
 
 function bookingRows(b: BookingMail, ctx: MailContext): Array<[string, string]> {
