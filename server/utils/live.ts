@@ -3,76 +3,31 @@ import { Redis } from 'ioredis'
 import { sql } from 'kysely'
 import type { Db } from '../db'
 import { isPostgres } from '../db'
+import { WatchedSeats } from './live-seats'
+import type { Listener, SeatOp, SeatState } from './live-seats'
 
 // The live seat map (GET /api/screenings/{id}/live): which seats are taken and held, pushed
 // to every open map of a screening as soon as they change, on whichever instance the change
 // was made. A change is announced on a bus: Redis pub/sub when NUXT_REDIS_URL is set,
 // otherwise PostgreSQL's LISTEN/NOTIFY (no extra service), otherwise (SQLite, one process)
-// in memory. Each instance then reads the screening's seats once and sends what changed to
-// all of its streams of it, encoded once: a flash sale with a thousand open maps costs one
-// read per change and instance, not a thousand. Announcements of one screening within 50 ms
-// of each other are one.
+// in memory. An announcement says what happened (seats taken, seats freed, a person's hold
+// now), so an instance keeps each watched screening's seats in memory and applies it: a
+// flash sale with a thousand open maps costs no database read per change, and each change
+// is encoded once for all of a screening's streams. Changes of one screening within 200 ms
+// of each other are sent as one event. Expired holds are let go by a timer; what cannot be said in a
+// few words (a screening cancelled, a booking moved) asks every instance to read the seats
+// again, as does a reconnected bus and, to mend anything lost, a read every 30 s.
 
-export interface SeatState {
-  taken: string[]
-  held: string[]
-}
-
-/** What changed since the last event: seats newly taken and freed, newly held and let go. */
-export interface SeatChange {
-  taken: string[]
-  freed: string[]
-  held: string[]
-  released: string[]
-}
-
-/** Gets each change, already as the event's JSON (encoded once for all of a screening's streams). */
-type Listener = (json: string) => void
-
-const listeners = new Map<number, Set<Listener>>()
-/** Per screening with open streams: the seats as last read, what each change is told against. */
-const last = new Map<number, { taken: Set<string>, held: Set<string> }>()
-const reading = new Map<number, ReturnType<typeof setTimeout>>()
-const streams = new Set<() => void>()
-/** Announcements, and reads, of one screening this close together are one. */
+/** Announcements of one screening this close together go out as one. */
 const COALESCE_MS = 50
+/** What a payload larger than this would be is said as `resync` (NOTIFY takes at most 8,000 bytes). */
+const MAX_PAYLOAD = 7000
 
-/** The taken (booked) and held seats of a screening now. */
-export async function readSeatState(db: Db, screeningId: number, now = new Date()): Promise<SeatState> {
-  const [taken, held] = await Promise.all([
-    db.selectFrom('booking_seats').select('seat').where('screening_id', '=', screeningId).execute(),
-    db.selectFrom('seat_holds').select('seat').where('screening_id', '=', screeningId).where('expires_at', '>', now.toISOString()).execute(),
-  ])
-  const booked = new Set(taken.map(r => r.seat))
-  return { taken: [...booked], held: held.map(r => r.seat).filter(s => !booked.has(s)) }
-}
-
-const minus = (a: Set<string>, b: Set<string>) => [...a].filter(x => !b.has(x))
-
-/**
- * A change reached this instance: read the seats once (soon) and tell this screening's
- * streams what changed. A change is small however full the hall: a thousand streams of a
- * busy screening cost a few bytes each per booking, not the whole map.
- */
-function changed(screeningId: number) {
-  if (!listeners.has(screeningId) || reading.has(screeningId)) return
-  reading.set(screeningId, setTimeout(() => {
-    reading.delete(screeningId)
-    readSeatState(useDb(), screeningId).then((state) => {
-      const now = { taken: new Set(state.taken), held: new Set(state.held) }
-      const before = last.get(screeningId) ?? { taken: new Set<string>(), held: new Set<string>() }
-      if (!listeners.has(screeningId)) return
-      last.set(screeningId, now)
-      const change: SeatChange = { taken: minus(now.taken, before.taken), freed: minus(before.taken, now.taken), held: minus(now.held, before.held), released: minus(before.held, now.held) }
-      if (!change.taken.length && !change.freed.length && !change.held.length && !change.released.length) return
-      const json = JSON.stringify(change)
-      for (const listener of listeners.get(screeningId) ?? []) listener(json)
-    }).catch(err => console.warn(`[live] could not read the seats of screening ${screeningId}: ${(err as Error).message}`))
-  }, COALESCE_MS))
-}
+const watched = new Map<number, WatchedSeats>()
+const streams = new Set<() => void>()
 
 interface Bus {
-  publish: (screeningId: number) => Promise<unknown>
+  publish: (payload: string) => Promise<unknown>
   listen: () => void
   close: () => Promise<void>
 }
@@ -80,15 +35,29 @@ interface Bus {
 const CHANNEL = 'ticketshow_seats'
 let bus: Bus | undefined
 
+/** An announcement reached this instance: the screenings watched here apply it. */
 function onMessage(message: string) {
-  const id = Number(message)
-  if (Number.isInteger(id) && id > 0) changed(id)
+  let parsed: { s?: unknown, ops?: unknown }
+  try {
+    parsed = JSON.parse(message)
+  }
+  catch {
+    return
+  }
+  const seats = typeof parsed.s === 'number' ? watched.get(parsed.s) : undefined
+  if (seats && Array.isArray(parsed.ops)) for (const op of parsed.ops as SeatOp[]) seats.apply(op)
+}
+
+/** The bus (re)connected: what was announced while it was away is read instead. */
+function resyncAll() {
+  for (const seats of watched.values()) seats.apply({ resync: true })
 }
 
 /** PostgreSQL: NOTIFY through the pool, LISTEN on a connection of its own (reconnected when lost). */
 function postgresBus(db: Db, url: string): Bus {
   let client: pg.Client | undefined
   let closed = false
+  let connectedBefore = false
   const connect = () => {
     if (closed || client) return
     const c = new pg.Client({ connectionString: url })
@@ -103,10 +72,13 @@ function postgresBus(db: Db, url: string): Bus {
     c.on('notification', n => n.payload && onMessage(n.payload))
     c.on('error', retry)
     c.on('end', () => retry())
-    c.connect().then(() => c.query(`listen ${CHANNEL}`)).catch(retry)
+    c.connect().then(() => c.query(`listen ${CHANNEL}`)).then(() => {
+      if (connectedBefore) resyncAll()
+      connectedBefore = true
+    }).catch(retry)
   }
   return {
-    publish: id => sql`select pg_notify(${CHANNEL}, ${String(id)})`.execute(db),
+    publish: payload => sql`select pg_notify(${CHANNEL}, ${payload})`.execute(db),
     listen: connect,
     close: async () => {
       closed = true
@@ -122,12 +94,17 @@ function redisBus(url: string, publisher: Redis): Bus {
   const channel = `${redisNamespace()}:seats`
   let subscriber: Redis | undefined
   return {
-    publish: id => publisher.publish(channel, String(id)),
+    publish: payload => publisher.publish(channel, payload),
     listen: () => {
       if (subscriber) return
+      let readyBefore = false
       subscriber = new Redis(url, { maxRetriesPerRequest: null, connectTimeout: 2000 })
       subscriber.on('error', () => {}) // reconnects by itself; the shared connection logs the outage
       subscriber.on('message', (_channel, message: string) => onMessage(message))
+      subscriber.on('ready', () => {
+        if (readyBefore) resyncAll()
+        readyBefore = true
+      })
       subscriber.subscribe(channel).catch(() => {})
     },
     close: async () => {
@@ -144,47 +121,64 @@ function useBus(): Bus {
     const redis = useRedis()
     if (redis) bus = redisBus(String(config.redisUrl), redis)
     else if (isPostgres(db)) bus = postgresBus(db, String(config.databaseUrl))
-    else bus = { publish: async id => changed(id), listen: () => {}, close: async () => {} }
+    else bus = { publish: async payload => onMessage(payload), listen: () => {}, close: async () => {} }
   }
   return bus
 }
 
-const announcing = new Set<number>()
+/** Announcements not yet sent, by screening. */
+const announcing = new Map<number, SeatOp[]>()
 
 /**
- * Tells every instance that a screening's seats changed (a booking, a change, a cancellation,
- * a hold). Never awaited by the request and never fails it: a lost announcement only means
- * the maps catch up at their next poll.
+ * Tells every instance what happened to a screening's seats (a booking, a cancellation, a
+ * hold; `{resync: true}` for anything else). Announcements of a screening within 50 ms go
+ * out as one. Never awaited by the request and never fails it: a lost announcement is
+ * mended by the next read (within 30 s), and the maps poll while their stream is down.
  */
-export function announceSeats(screeningId: number): void {
-  if (announcing.has(screeningId)) return
-  announcing.add(screeningId)
+export function announceSeats(screeningId: number, ...ops: SeatOp[]): void {
+  const pending = announcing.get(screeningId)
+  if (pending) {
+    pending.push(...ops)
+    return
+  }
+  announcing.set(screeningId, [...ops])
   setTimeout(() => {
+    const all = announcing.get(screeningId) ?? []
     announcing.delete(screeningId)
-    useBus().publish(screeningId).catch(err => console.warn(`[live] could not announce a change of screening ${screeningId}: ${(err as Error).message}`))
+    let payload = JSON.stringify({ s: screeningId, ops: all })
+    if (payload.length > MAX_PAYLOAD) payload = JSON.stringify({ s: screeningId, ops: [{ resync: true }] })
+    useBus().publish(payload).catch(err => console.warn(`[live] could not announce a change of screening ${screeningId}: ${(err as Error).message}`))
   }, COALESCE_MS)
 }
 
 /**
- * Calls `listener` with each change of a screening's seats, as JSON; returns the
- * unsubscribe. `snapshot` is what the new stream was sent first: the base of the changes to
- * come when it is the screening's first stream here (applying a change twice does no harm).
+ * Follows a screening's seats: resolves with what they are now (the new stream's snapshot)
+ * and calls `listener` with each change after it; `unsubscribe` stops that.
+ * `close` ends the stream (at shutdown).
  */
-export function subscribeSeats(screeningId: number, snapshot: SeatState, listener: Listener, close: () => void): () => void {
+export async function subscribeSeats(screeningId: number, listener: Listener, close: () => void): Promise<{ snapshot: SeatState, unsubscribe: () => void }> {
   useBus().listen()
-  let set = listeners.get(screeningId)
-  if (!set) listeners.set(screeningId, set = new Set())
-  if (!last.has(screeningId)) last.set(screeningId, { taken: new Set(snapshot.taken), held: new Set(snapshot.held) })
-  set.add(listener)
+  let seats = watched.get(screeningId)
+  if (!seats) watched.set(screeningId, seats = new WatchedSeats(screeningId))
+  const mine = seats
+  mine.listeners.add(listener)
   streams.add(close)
-  return () => {
+  const unsubscribe = () => {
     streams.delete(close)
-    set.delete(listener)
-    if (!set.size) {
-      listeners.delete(screeningId)
-      last.delete(screeningId)
+    mine.listeners.delete(listener)
+    if (!mine.listeners.size && watched.get(screeningId) === mine) {
+      mine.stop()
+      watched.delete(screeningId)
     }
   }
+  try {
+    await mine.loaded
+  }
+  catch (err) {
+    unsubscribe()
+    throw err
+  }
+  return { snapshot: mine.snapshot(), unsubscribe }
 }
 
 /** Open live streams (the metrics and the shutdown read it). */

@@ -102,8 +102,25 @@ async function followsChanges(actor: TestServer, watcher: TestServer) {
     const booking = await actor.request('POST', '/api/bookings', { token: user.token, body: { screeningId: id, seats: ['B5', 'B6'] } })
     expect(booking.status).toBe(201)
     expect(await live.until(s => s.taken.includes('B6'))).toEqual({ taken: expect.arrayContaining(['A1', 'B5', 'B6']), held: [] })
+    // Changing a booking's seats gives the old ones back and takes the new ones.
+    expect((await actor.request('PATCH', `/api/bookings/${booking.body.id}`, { token: user.token, body: { seats: ['B6', 'B7'] } })).status).toBe(200)
+    expect(await live.until(s => s.taken.includes('B7') && !s.taken.includes('B5'))).toEqual({ taken: ['A1', 'B6', 'B7'], held: [] })
+    // Someone else's hold, then their letting go of one seat.
+    const other = await createApprovedUser(actor, adminToken)
+    expect((await actor.request('PUT', `/api/screenings/${id}/hold`, { token: other.token, body: { seats: ['A5', 'A6'] } })).status).toBe(200)
+    await live.until(s => s.held.includes('A6'))
+    expect((await actor.request('PUT', `/api/screenings/${id}/hold`, { token: other.token, body: { seats: ['A6'] } })).status).toBe(200)
+    expect(await live.until(s => s.held.length === 1 && s.held[0] === 'A6')).toEqual({ taken: ['A1', 'B6', 'B7'], held: ['A6'] })
     expect((await actor.request('DELETE', `/api/bookings/${booking.body.id}`, { token: user.token })).status).toBe(200)
-    await live.until(s => s.taken.length === 1)
+    expect(await live.until(s => s.taken.length === 1 && s.held.includes('A6'))).toEqual({ taken: ['A1'], held: ['A6'] })
+    // A second stream opened now starts from the same seats.
+    const late = await openLive(watcher, id)
+    try {
+      expect(await late.until(() => true)).toEqual({ taken: ['A1'], held: ['A6'] })
+    }
+    finally {
+      late.close()
+    }
   }
   finally {
     live.close()
@@ -124,6 +141,37 @@ describe('GET /api/screenings/{id}/live in one process (SQLite: in memory)', () 
   it('answers 404 for an unknown screening and 400 for a malformed id', async () => {
     expect((await server.request('GET', '/api/screenings/987654321/live')).status).toBe(404)
     expect((await server.request('GET', '/api/screenings/abc/live')).status).toBe(400)
+  })
+})
+
+describe('an expiring hold', () => {
+  let server: TestServer
+  beforeAll(async () => {
+    // Holds of 1.2 s, so one expires during the test.
+    server = await startServer({ env: { NUXT_HOLD_MINUTES: '0.02' } })
+  })
+  afterAll(() => server?.stop())
+
+  it('shows as let go on the stream when it expires, with nothing else happening', async () => {
+    const adminToken = await login(server, ADMIN.username, ADMIN.password)
+    const id = await screeningOn(server, adminToken)
+    const user = await createApprovedUser(server, adminToken)
+    const live = await openLive(server, id)
+    try {
+      await live.until(() => true)
+      const hold = await server.request('PUT', `/api/screenings/${id}/hold`, { token: user.token, body: { seats: ['A3', 'A4'] } })
+      expect(hold.status).toBe(200)
+      await live.until(s => s.held.includes('A4'))
+      const released = await live.until(s => live.events.indexOf(s) > 1 && !s.held.length)
+      expect(released).toEqual({ taken: [], held: [] })
+      // And the seats can be had by anyone again.
+      expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(hold.body.expiresAt))
+      const other = await createApprovedUser(server, adminToken)
+      expect((await server.request('POST', '/api/bookings', { token: other.token, body: { screeningId: id, seats: ['A3'] } })).status).toBe(201)
+    }
+    finally {
+      live.close()
+    }
   })
 })
 

@@ -8,7 +8,7 @@ export default defineEventHandler(async (event) => {
   const result = await cancelBooking(useDb(), user.id, id, new Date(), { to: user.email, ctx: useMailContext() })
   if (result.cancelledNow) {
     requestMailFlush()
-    announceSeats(result.booking.screening.id)
+    announceSeats(result.booking.screening.id, { freed: result.booking.seats })
   }
   return result.booking
 })

@@ -8,6 +8,7 @@ export default defineEventHandler(async (event) => {
   const patch = await readValidBody(event, BookingPatchSchema)
   const booking = await changeBooking(useDb(), user.id, id, patch, new Date(), { to: user.email, ctx: useMailContext() })
   requestMailFlush()
-  announceSeats(booking.screening.id)
+  // Which seats it gave back is not known here: every instance reads the screening's seats.
+  announceSeats(booking.screening.id, { resync: true })
   return booking
 })

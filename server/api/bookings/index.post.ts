@@ -6,7 +6,8 @@ export default defineEventHandler(async (event) => {
   const input = await readValidBody(event, BookingCreateSchema)
   const booking = await createBooking(useDb(), user.id, input, new Date(), { to: user.email, ctx: useMailContext() })
   requestMailFlush()
-  announceSeats(input.screeningId)
+  // Booking ends the person's hold on the screening.
+  announceSeats(input.screeningId, { taken: booking.seats }, { holder: user.id, seats: [], expiresAt: null })
   setResponseStatus(event, 201, 'Created')
   return booking
 })

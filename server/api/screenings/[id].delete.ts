@@ -7,7 +7,7 @@ export default defineEventHandler(async (event) => {
   const cancelled = await cancelScreening(useDb(), id, new Date(), useMailContext())
   await invalidateCatalog()
   if (cancelled.length) requestMailFlush()
-  announceSeats(id)
+  announceSeats(id, { resync: true })
   setResponseStatus(event, 204, 'No Content')
   return null
 })

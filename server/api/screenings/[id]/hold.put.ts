@@ -9,6 +9,6 @@ export default defineEventHandler(async (event) => {
   await useRateLimits().consume('hold', String(user.id))
   const { seats } = await readValidBody(event, HoldSchema)
   const hold = await holdSeats(useDb(), user.id, id, seats, Number(useRuntimeConfig(event).holdMinutes) || 8)
-  announceSeats(id)
+  announceSeats(id, { holder: user.id, seats: hold.seats, expiresAt: hold.expiresAt })
   return hold
 })
