@@ -147,6 +147,83 @@ describe('no oversell under concurrency', () => {
   })
 })
 
+/**
+ * The flash sale again with holds in play: four people hold two seats each of row E before it
+ * starts and book them during it; others ask for those seats outright (always refused);
+ * five more pick seats of rows C and D (a hold) and let them go again, while the sale runs.
+ * Nobody gets a seat someone else holds or has, nothing is sold twice, and what the holds
+ * kept back can be sold afterwards: the hall ends exactly full.
+ */
+async function sellOutWithHolds(servers: TestServer[], adminToken: string) {
+  const [first] = servers as [TestServer]
+  const screening = await catalogue(first, adminToken, { capacity: 50, seatsPerRow: 10 })
+  const id = screening.id
+  const [racers, holders, choosers] = await Promise.all([approvedUsers(first, adminToken, 20), approvedUsers(first, adminToken, 4), approvedUsers(first, adminToken, 5)])
+  const pairs = holders.map((_, i) => [`E${2 * i + 1}`, `E${2 * i + 2}`])
+  for (const [i, h] of holders.entries()) expect((await first.request('PUT', `/api/screenings/${id}/hold`, { token: h.token, body: { seats: pairs[i] } })).status).toBe(200)
+  const base = (i: number) => servers[i % servers.length]!.url
+
+  const rnd = random(4)
+  const sale = flashSale(servers.map(s => s.url), racers.map(u => u.token), id, 5)
+  const grabs = pairs.flat().map((seat, i) => request<Booking>(base(i), 'POST', '/api/bookings', { token: racers[i]!.token, body: { screeningId: id, seats: [seat] } }))
+  const own = holders.map((h, i) => request<Booking>(base(i + 1), 'POST', '/api/bookings', { token: h.token, body: { screeningId: id, seats: pairs[i] } }))
+  const choosing = choosers.map(async (c, i) => {
+    const seats = [`${rnd() < 0.5 ? 'C' : 'D'}${1 + Math.floor(rnd() * 10)}`]
+    const hold = await request(base(i), 'PUT', `/api/screenings/${id}/hold`, { token: c.token, body: { seats } })
+    expect([200, 409]).toContain(hold.status)
+    expect((await request(base(i + 1), 'PUT', `/api/screenings/${id}/hold`, { token: c.token, body: { seats: [] } })).status).toBe(200)
+  })
+  const [replies, grabbed, booked] = await Promise.all([
+    Promise.all(sale.map(a => request<Booking>(a.base, 'POST', '/api/bookings', { token: a.token, body: a.body }))),
+    Promise.all(grabs),
+    Promise.all(own),
+    Promise.all(choosing),
+  ])
+  expect(replies.filter(r => r.status !== 201 && r.status !== 409).map(r => `${r.status} ${JSON.stringify(r.body)}`)).toEqual([])
+  // Held seats went to their holders only.
+  expect(grabbed.map(r => r.status)).toEqual(pairs.flat().map(() => 409))
+  expect(booked.map(r => [r.status, r.body.seats])).toEqual(pairs.map(p => [201, p]))
+  const heldSeats = new Set(pairs.flat())
+  const sold = replies.filter(r => r.status === 201)
+  expect(sold.flatMap(r => r.body.seats).filter(seat => heldSeats.has(seat))).toEqual([])
+
+  // What the choosers' holds kept from the sale is still there to sell, and then no more.
+  const rest: Booking[] = []
+  for (;;) {
+    const r = await first.request<Booking>('POST', '/api/bookings', { token: racers[rest.length % racers.length]!.token, body: { screeningId: id, quantity: 1 } })
+    if (r.status === 409) break
+    expect(r.status).toBe(201)
+    rest.push(r.body)
+  }
+  const seats = [...sold.flatMap(r => r.body.seats), ...pairs.flat(), ...rest.flatMap(b => b.seats)]
+  expect(seats).toHaveLength(50)
+  expect(new Set(seats).size).toBe(50)
+  const detail = await first.request<ScreeningDetail>('GET', `/api/screenings/${id}`)
+  expect(detail.body.seatsLeft).toBe(0)
+  expect(detail.body.seats.filter(s => s.held)).toEqual([])
+}
+
+describe('no oversell with seat holds in play', () => {
+  it('one server: holders get their seats, nobody else does, and the hall ends exactly full', { timeout: 60_000 }, async () => {
+    const server = await startServer()
+    cleanups.push(() => server.stop())
+    const adminToken = await login(server, ADMIN.username, ADMIN.password)
+    await sellOutWithHolds([server], adminToken)
+    expectConsistent(await inspectDb(server))
+  })
+
+  it('two server processes sharing one PostgreSQL database: likewise', { timeout: 60_000 }, async () => {
+    const pgDb = await createPgDatabase(PG_BASE)
+    cleanups.push(() => pgDb.drop())
+    const one = await startServer({ databaseUrl: pgDb.url, env: { NUXT_AUTH_SECRET: SECRET } })
+    cleanups.push(() => one.stop())
+    const two = await startServer({ databaseUrl: pgDb.url, env: { NUXT_AUTH_SECRET: SECRET } })
+    cleanups.push(() => two.stop())
+    await sellOutWithHolds([one, two], await login(one, ADMIN.username, ADMIN.password))
+    expectConsistent(await inspectDb({ databaseUrl: pgDb.url, dataDir: one.dataDir }))
+  })
+})
+
 describe('a crash in the middle of a booking storm', () => {
   it('loses no booking answered 201, and the counters agree after a restart', { timeout: 60_000 }, async () => {
     // A data dir and database of the test's own, kept across the kill.
@@ -164,6 +241,10 @@ describe('a crash in the middle of a booking storm', () => {
     const screenings = [] as Screening[]
     for (let i = 0; i < 4; i++) screenings.push(await catalogue(first, adminToken, { capacity: 100, seatsPerRow: 20 }))
     const users = await approvedUsers(first, adminToken, 20)
+    // Four people are choosing seats of the first screening when the server dies.
+    const holders = await approvedUsers(first, adminToken, 4)
+    const held = holders.map((_, i) => [`E${2 * i + 1}`, `E${2 * i + 2}`])
+    for (const [i, h] of holders.entries()) expect((await first.request('PUT', `/api/screenings/${screenings[0]!.id}/hold`, { token: h.token, body: { seats: held[i] } })).status).toBe(200)
 
     const rnd = random(3)
     const jobs = Array.from({ length: 300 }, (_, i) => ({
@@ -221,6 +302,14 @@ describe('a crash in the middle of a booking storm', () => {
       const ackedSeats = acked.filter(a => a.job.body.screeningId === s.id).flatMap(a => a.reply.body.seats)
       const taken = new Set(detail.body.seats.filter(x => x.taken).map(x => x.label))
       expect(ackedSeats.filter(seat => !taken.has(seat))).toEqual([])
+    }
+
+    // The holds outlived the crash: nobody got those seats, and their holders book them now.
+    const heldSeats = new Set(held.flat())
+    expect(acked.filter(a => a.job.body.screeningId === screenings[0]!.id).flatMap(a => a.reply.body.seats).filter(seat => heldSeats.has(seat))).toEqual([])
+    for (const [i, h] of holders.entries()) {
+      const mine = await second.request<Booking>('POST', '/api/bookings', { token: h.token, body: { screeningId: screenings[0]!.id, seats: held[i] } })
+      expect(mine.status, JSON.stringify(mine.body)).toBe(201)
     }
 
     // The restarted server goes on selling from where the counters are.
