@@ -580,6 +580,90 @@ describe('"How many seats?"', () => {
   })
 })
 
+describe('the summary bar never covers the focused seat (WCAG 2.2 SC 2.4.11)', () => {
+  it('at 1366×768 and on a 390×844 phone, arrowing to the back row and along it', async ({ server, adminToken, newPage }) => {
+    const screening = await createScreening(server, adminToken, { capacity: 216, seatsPerRow: 18 }) // rows A–L
+    for (const device of [
+      { viewport: { width: 1366, height: 768 } },
+      { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+    ]) {
+      // Someone of their own on each device: one person's hold is one hold per screening.
+      const member = await createApprovedUser(server, adminToken, uniqueName('backrow'))
+      const page = await newPage(device)
+      await logInThroughForm(page, member.username, member.password)
+      await open(page, `/screenings/${screening.id}`)
+      await chooseOnTheMap(page)
+      await tabIntoSeats(page)
+      expect(await focused(page)).toBe('Row A, seat 1, free')
+      // A seat chosen: the bar is as tall as it gets (seats, countdown).
+      await press(page, 'Space')
+      await visible(summary(page).getByTestId('hold-timer'))
+
+      /** How the focused seat sits: over the summary bar or the header, or out of the window or the map's frame. */
+      const obscured = () => page.evaluate(() => {
+        const seat = document.activeElement!.getBoundingClientRect()
+        const bar = document.querySelector('[aria-labelledby="summary-heading"]')!.getBoundingClientRect()
+        const header = document.querySelector('header')!.getBoundingClientRect()
+        const frame = document.querySelector('[aria-label^="Seat map"]')!.getBoundingClientRect()
+        const overlaps = (r: DOMRect) => seat.left < r.right && seat.right > r.left && seat.top < r.bottom && seat.bottom > r.top
+        const problems = []
+        if (overlaps(bar)) problems.push('under the summary bar')
+        if (overlaps(header)) problems.push('under the header')
+        if (seat.top < 0 || seat.bottom > window.innerHeight) problems.push('out of the window')
+        // The row labels (36 px) stick to the frame's edges.
+        if (seat.left < frame.left + 36 || seat.right > frame.right - 36) problems.push('under a row label')
+        return `${document.activeElement!.getAttribute('aria-label')}: ${problems.join(', ') || 'in view'}`
+      })
+      const walk = async (key: string, times: number) => {
+        for (let i = 0; i < times; i++) {
+          await press(page, key)
+          await expect.poll(obscured, { timeout: 5000 }).toMatch(/: in view$/)
+        }
+      }
+      await walk('ArrowDown', 11)
+      expect(await focused(page)).toBe('Row L, seat 1, free')
+      await walk('ArrowRight', 17)
+      expect(await focused(page)).toBe('Row L, seat 18, free')
+      await walk('ArrowUp', 11)
+      expect(await focused(page)).toBe('Row A, seat 18, free')
+      // A1 is free again for the next device.
+      expect((await server.request('PUT', `/api/screenings/${screening.id}/hold`, { token: member.token, body: { seats: [] } })).status).toBe(200)
+      await page.close()
+    }
+  })
+})
+
+describe('the phone overview of the hall', () => {
+  it('shows the whole hall in small with the part in view outlined, hidden from screen readers, and a tap scrolls the map there', async ({ server, adminToken, newPage }) => {
+    const screening = await createScreening(server, adminToken, { capacity: 216, seatsPerRow: 18 })
+    const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 })
+    await open(page, `/screenings/${screening.id}?seats=L17,L18`)
+    const overview = await visible(page.getByTestId('hall-overview'))
+    expect(await overview.getAttribute('aria-hidden')).toBe('true')
+    expect(await overview.locator('rect').count()).toBe(216 + 1)
+    const frame = page.locator('[aria-label^="Seat map"]')
+    const scrollLeft = () => frame.evaluate(el => el.scrollLeft)
+    const outline = page.getByTestId('hall-overview-view')
+    const outlineX = () => outline.evaluate(el => Number(el.getAttribute('x')))
+    // The map starts centred, and so does the outline.
+    const before = await scrollLeft()
+    expect(before).toBeGreaterThan(0)
+    const box = (await overview.locator('svg').boundingBox())!
+    await page.touchscreen.tap(box.x + box.width - 2, box.y + box.height / 2)
+    await expect.poll(scrollLeft).toBeGreaterThan(before)
+    await expect.poll(async () => frame.evaluate(el => Math.abs(el.scrollLeft + el.clientWidth - el.scrollWidth) < 2)).toBe(true)
+    await expect.poll(outlineX).toBeGreaterThan(6)
+    // The chosen seats show at the far right, brighter than the rest.
+    expect(await overview.locator('rect.fill-primary').count()).toBe(2)
+    await page.touchscreen.tap(box.x + 2, box.y + box.height / 2)
+    await expect.poll(scrollLeft).toBe(0)
+    await expect.poll(outlineX).toBe(0)
+    // Not on a wider screen, where the whole hall fits.
+    await page.setViewportSize({ width: 1280, height: 900 })
+    await expect.poll(() => overview.isVisible()).toBe(false)
+  })
+})
+
 describe('the admin view of a screening\'s bookings', () => {
   it('lists who booked which seats, with an empty state before anyone has', async ({ server, adminToken, newPage }) => {
     const screening = await createScreening(server, adminToken)
