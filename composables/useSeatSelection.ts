@@ -116,7 +116,14 @@ export function useSeatSelection(options: {
     if (!hold.value?.seats.length && !wanted.length) return
     if (hold.value && hold.value.seats.join() === wanted.join()) return
     try {
+      const before = hold.value?.seats ?? []
       hold.value = await $api<{ seats: string[], expiresAt: string | null }>(`/api/screenings/${screeningId}/hold`, { method: 'PUT', body: { seats: wanted } })
+      // Seats this hold let go are free at once, not when the live stream says so: until
+      // then they would look held by someone else, to this person too ("How many seats?"
+      // asked again would pass them over).
+      const released = new Set(before.filter(label => !hold.value!.seats.includes(label)))
+      const s = screening.value
+      if (released.size && s) screening.value = { ...s, seats: s.seats.map(seat => released.has(seat.label) && seat.held ? { ...seat, held: false } : seat) }
     }
     catch (err) {
       const { status, message, data } = apiError(err)

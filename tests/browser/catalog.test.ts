@@ -252,7 +252,11 @@ describe('the catalogue in the browser', () => {
     await visible(details.getByText('40 of 40 seats left'))
     await visible(visitor.getByText(`Times are local to the venue (${TIMEZONE}).`))
 
-    // The seat map is the picker: a grid of seat buttons, Row A nearest the screen.
+    // The seat map is the picker, after "How many seats?" (skipped here): a grid of seat
+    // buttons, Row A nearest the screen.
+    await visible(visitor.getByRole('form', { name: 'How many seats?' }))
+    await settled(visitor)
+    await visitor.getByRole('button', { name: 'Choose on the map' }).click()
     const seats = await visible(visitor.getByRole('grid', { name: 'Seats. Row A is nearest the screen.' }))
     const seatRows = seats.getByRole('row')
     expect(await seatRows.count()).toBe(4)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { bestSeats, seatsNear, sortSeats } from '../../server/domain/booking'
 import { seatExists, seatRows } from '#shared/seats'
+import { bestBlock, bestSplit, seatRange } from '#shared/seating'
 import { compileHall, rectangleLayout } from '#shared/layout'
 import type { HallLayout, LayoutPlace } from '#shared/layout'
 
@@ -180,6 +181,44 @@ describe('seats in a hall with aisles and categories', () => {
     // The aisle counts as a place: across it, in the same row, is nearer than a row away.
     const taken = new Set(['C4', 'C5', 'C6', 'C7'])
     expect(seatsNear(hall, taken, ['C8', 'C9'], 1)).toEqual(['C10'])
+  })
+})
+
+describe('bestBlock and bestSplit (the screening page\'s "How many seats?")', () => {
+  const row = (label: string, category: string): { label: string, places: LayoutPlace[] } => ({
+    label,
+    places: [...[1, 2, 3].map(seat => ({ seat, category })), { gap: true as const }, ...[4, 5, 6, 7].map(seat => ({ seat, category }))],
+  })
+  // Rows A–D: seats 1–3, an aisle, seats 4–7; A and B Classic, C and D Prime.
+  const hall = compileHall({
+    categories: [{ id: 'classic', name: 'Classic' }, { id: 'prime', name: 'Prime' }],
+    rows: [row('A', 'classic'), row('B', 'classic'), row('C', 'prime'), row('D', 'prime')],
+  })
+
+  it('is what bestSeats answers when a party fits together, and null when it does not', () => {
+    expect(bestBlock(hall, new Set(), 4, 'prime')).toEqual(bestSeats(hall, new Set(), 4, 'prime'))
+    expect(bestBlock(hall, new Set(['C5', 'D5']), 4, 'prime')).toBeNull()
+    expect(bestBlock(hall, new Set(), 5)).toBeNull()
+  })
+
+  it('splits a party into as few blocks as the category allows, biggest first, never across an aisle or out of it', () => {
+    // C and D have their four-seat blocks broken up: the best is three and one.
+    const taken = new Set(['C5', 'D7'])
+    const blocks = bestSplit(hall, taken, 4, 'prime')!
+    expect(blocks.map(b => b.length)).toEqual([3, 1])
+    for (const b of blocks) {
+      expect(together(b)).toBe(true)
+      expect(b.every(s => hall.seats.get(s)!.category === 'prime' && !taken.has(s))).toBe(true)
+    }
+    expect(new Set(blocks.flat()).size).toBe(4)
+    // Prime has 14 seats: 15 cannot be had, however they are split.
+    expect(bestSplit(hall, new Set(), 15, 'prime')).toBeNull()
+    expect(bestSplit(hall, new Set(), 14, 'prime')!.flat()).toHaveLength(14)
+  })
+
+  it('names a block as a range', () => {
+    expect(seatRange(['C10', 'C7', 'C8', 'C9'])).toBe('C7–C10')
+    expect(seatRange(['D4'])).toBe('D4')
   })
 })
 

@@ -5,7 +5,7 @@ import { writeTransaction } from '../../db/write'
 import { loadHall } from '../catalog'
 import { Conflict } from '../errors'
 import { assertSeatsExist, loadScreening, lockScreening, takenSeats } from './seats'
-import { sortSeats } from './seating'
+import { sortSeats } from '#shared/seating'
 
 // Seat holds: while someone chooses, the seats they picked are theirs for a few minutes
 // (NUXT_HOLD_MINUTES), so nobody else can book or hold them. A hold is one row per seat

@@ -1,4 +1,7 @@
-import type { Hall, HallSeat } from '#shared/layout'
+import type { Hall, HallSeat } from './layout'
+
+// Choosing seats for a party, the same in the browser (the screening page's "How many
+// seats?" suggestion) and on the server (POST /api/bookings with a quantity).
 
 interface Order { mid: number, centre: number, order: number[] }
 const orders = new WeakMap<Hall, Order>()
@@ -16,13 +19,12 @@ function orderOf(hall: Hall): Order {
 }
 
 /**
- * The best `n` free seats (of `category` when given): side by side in one row, in one
- * category, with no aisle between them, when any row has room, rows nearest the middle of
- * the house first and, within a row, the block nearest the hall's centre line; otherwise the
- * free seats nearest the middle. Null when fewer than `n` such seats are free.
+ * The best `n` free seats side by side (of `category` when given): in one row, in one
+ * category, with no aisle between them, rows nearest the middle of the house first and,
+ * within a row, the block nearest the hall's centre line. Null when no row has room.
  */
-export function bestSeats(hall: Hall, taken: ReadonlySet<string>, n: number, category?: string): string[] | null {
-  const { mid, centre, order } = orderOf(hall)
+export function bestBlock(hall: Hall, taken: ReadonlySet<string>, n: number, category?: string): string[] | null {
+  const { centre, order } = orderOf(hall)
   const fits = (p: HallSeat) => !taken.has(p.label) && (!category || p.category === category)
   for (const i of order) {
     const row = hall.rows[i]!
@@ -46,10 +48,52 @@ export function bestSeats(hall: Hall, taken: ReadonlySet<string>, n: number, cat
     }
     if (bestStart >= 0) return row.slice(bestStart, bestStart + n).map(p => p.label)
   }
-  const free = hall.rows.flat().filter(fits)
+  return null
+}
+
+/**
+ * The best `n` free seats (of `category` when given): side by side in one row, in one
+ * category, with no aisle between them, when any row has room (`bestBlock`); otherwise the
+ * free seats nearest the middle. Null when fewer than `n` such seats are free.
+ */
+export function bestSeats(hall: Hall, taken: ReadonlySet<string>, n: number, category?: string): string[] | null {
+  const block = bestBlock(hall, taken, n, category)
+  if (block) return block
+  const { mid, centre } = orderOf(hall)
+  const free = hall.rows.flat().filter(p => !taken.has(p.label) && (!category || p.category === category))
   if (free.length < n) return null
   free.sort((a, b) => (Math.abs(a.row - mid) * 2 + Math.abs(a.x - centre)) - (Math.abs(b.row - mid) * 2 + Math.abs(b.x - centre)))
   return free.slice(0, n).map(p => p.label)
+}
+
+/**
+ * `n` free seats (of `category` when given) in as few blocks as the house allows, when no
+ * row has them all side by side: the biggest block first, each the best of its size
+ * (`bestBlock`), so four may sit as three and one, or two and two. The blocks, biggest
+ * first; null when fewer than `n` such seats are free.
+ */
+export function bestSplit(hall: Hall, taken: ReadonlySet<string>, n: number, category?: string): string[][] | null {
+  const blocked = new Set(taken)
+  const blocks: string[][] = []
+  let left = n
+  let size = n
+  while (left > 0 && size > 0) {
+    const block = bestBlock(hall, blocked, Math.min(size, left), category)
+    if (!block) {
+      size = Math.min(size, left) - 1
+      continue
+    }
+    blocks.push(block)
+    for (const label of block) blocked.add(label)
+    left -= block.length
+  }
+  return left > 0 ? null : blocks
+}
+
+/** Seats side by side in one row as a range, "C7–C10"; one seat as its label. */
+export function seatRange(block: string[]): string {
+  const sorted = sortSeats(block)
+  return sorted.length > 1 ? `${sorted[0]}–${sorted.at(-1)}` : sorted[0] ?? ''
 }
 
 /**
