@@ -237,7 +237,7 @@ describe('the catalogue in the browser', () => {
     // Separately: the home page filtered by the venue's city lists the show.
     const cityPage = await newPage()
     await open(cityPage, '/')
-    await cityPage.getByRole('combobox', { name: 'City' }).selectOption(venue.city)
+    await cityPage.getByRole('main').getByRole('combobox', { name: 'City', exact: true }).selectOption(venue.city)
     await cityPage.waitForURL(url => url.searchParams.get('city') === venue.city)
     await visible(cityPage.getByRole('heading', { name: `What's on in ${venue.city}`, level: 1 }))
     await visible(cityPage.getByRole('heading', { name: `1 show in ${venue.city}` }))
