@@ -1,4 +1,4 @@
-import { calendarDay, formatDuration, formatMoney, localDate, minorDigitsOf, venueDate, venueDateTime, venueTime } from '#shared/format'
+import { calendarDay, formatDuration, formatMoney, formatMoneyRange, localDate, minorDigitsOf, venueDate, venueDateTime, venueTime } from '#shared/format'
 
 /**
  * Formatting as people read it, bound to the configured currency: prices (integer minor
@@ -12,6 +12,8 @@ export function useFormat() {
     currency,
     minorDigits: minorDigitsOf(currency),
     price,
+    /** A price range, short: "₹180–₹420", or "₹250" when both ends are equal. */
+    priceRange: (range: { min: number, max: number }) => formatMoneyRange(range.min, range.max, currency),
     /** A booking's seats by price, dearest first: "2 × ₹350.00 + 1 × ₹200.00". */
     seatPrices: (lines: { price: number }[]) => {
       const counts = new Map<number, number>()

@@ -44,6 +44,18 @@ export function formatMoney(minor: number, currency: string): string {
   return moneyFormat(currency).format(minor / 10 ** minorDigitsOf(currency))
 }
 
+/**
+ * A price range as a showtime's tile shows it, short: whole amounts without their ".00"
+ * ("₹180–₹420"), one price when both ends are equal ("₹250"), the minor units when there are any.
+ */
+export function formatMoneyRange(min: number, max: number, currency: string): string {
+  const digits = minorDigitsOf(currency)
+  const whole = min % 10 ** digits === 0 && max % 10 ** digits === 0
+  const format = whole ? numberFormat('en-IN', { style: 'currency', currency, minimumFractionDigits: 0, maximumFractionDigits: 0 }) : moneyFormat(currency)
+  const [lo, hi] = [min / 10 ** digits, max / 10 ** digits]
+  return lo === hi ? format.format(lo) : `${format.format(lo)}–${format.format(hi)}`
+}
+
 /** An amount in minor units as a plain decimal in major units, for a CSV: 25000, 'INR' -> "250.00". */
 export function formatMajorUnits(minor: number, currency: string): string {
   const digits = minorDigitsOf(currency)

@@ -24,13 +24,18 @@ export const ShowResponse = z.object({
   ticketPrice: money, durationMinutes: z.number().int(), posterUrl: z.string().nullable(), posterThumbUrl: z.string().nullable(), createdAt: instant,
 })
 export const ShowListItemResponse = ShowResponse.extend({ nextScreening: z.object({ id: z.number().int(), startsAt: instant, venue: VenueRef }).nullable() })
+const PriceRange = z.object({ min: money, max: money }).describe('the cheapest and the dearest seat, across the seat categories of the venue\'s hall (`prices`, with `price` for the categories it leaves out)')
+const Availability = z.enum(['available', 'filling-fast', 'sold-out']).describe('filling-fast when at most 20% of the capacity or at most 10 seats are left, whichever is more; sold-out at none')
 export const ShowDetailResponse = ShowResponse.extend({
-  screenings: z.array(z.object({ id: z.number().int(), venue: VenueRef, startsAt: instant, price: money, seatsLeft: z.number().int() })),
+  screenings: z.array(z.object({
+    id: z.number().int(), venue: VenueRef, startsAt: instant, price: money, priceRange: PriceRange,
+    seatsLeft: z.number().int(), availability: Availability,
+  })),
 })
 export const ScreeningResponse = z.object({
   id: z.number().int(), startsAt: instant, endsAt: instant, price: money,
   prices: z.record(z.string(), money).describe('prices set per seat category; a category left out costs `price`'),
-  capacity: z.number().int(), seatsLeft: z.number().int(),
+  priceRange: PriceRange, capacity: z.number().int(), seatsLeft: z.number().int(), availability: Availability,
   show: z.object({ id: z.number().int(), name: z.string(), posterUrl: z.string().nullable(), durationMinutes: z.number().int() }),
   venue: VenueRef.extend({ seatsPerRow: z.number().int() }),
 })

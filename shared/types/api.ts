@@ -70,12 +70,24 @@ export interface ShowListItem extends Show {
   nextScreening: { id: number, startsAt: string, venue: VenueRef } | null
 }
 
+/** How full a showtime is: filling fast at 20% of its seats left or 10 seats (whichever is more), sold out at none. */
+export type Availability = 'available' | 'filling-fast' | 'sold-out'
+
+/** The cheapest and the dearest seat of a screening, in minor units. */
+export interface PriceRange {
+  min: number
+  max: number
+}
+
 export interface ShowScreening {
   id: number
   venue: VenueRef
   startsAt: string
   price: number
+  /** across the seat categories of the venue's hall */
+  priceRange: PriceRange
   seatsLeft: number
+  availability: Availability
 }
 
 export interface ShowDetail extends Show {
@@ -89,8 +101,11 @@ export interface Screening {
   price: number
   /** prices set per seat category (minor units); a category left out costs `price` */
   prices: Record<string, number>
+  /** across the seat categories of the venue's hall */
+  priceRange: PriceRange
   capacity: number
   seatsLeft: number
+  availability: Availability
   show: { id: number, name: string, posterUrl: string | null, durationMinutes: number }
   venue: VenueRef & { seatsPerRow: number }
 }

@@ -218,22 +218,26 @@ describe('the catalogue in the browser', () => {
     await visible(visitor.getByRole('listbox', { name: 'Search suggestions' }).getByRole('option', { name: new RegExp(show.name) }))
     await headerSearch.press('Escape')
 
-    // The card opens the show page with both showtimes, grouped by day and venue.
+    // The card opens the show page with both showtimes: a tab per day, grouped by venue.
     await card.getByRole('link', { name: show.name }).click()
     await visitor.waitForURL(`**/shows/${showId}`)
     await visible(visitor.getByRole('heading', { name: show.name, level: 1 }))
     const showtimes = visitor.getByRole('region', { name: 'Showtimes' })
+    expect(await showtimes.getByRole('tab').count()).toBe(2)
     for (const s of screenings) {
-      const day = await visible(showtimes.getByRole('region', { name: s.day }))
+      await showtimes.getByRole('tab', { name: spelled(s.date, 'short') }).click()
+      const day = await visible(showtimes.getByRole('tabpanel', { name: spelled(s.date, 'short') }))
+      await visible(day.getByRole('heading', { name: s.day, level: 3 }))
       const times = day.getByRole('list', { name: `Showtimes at ${venue.name}` })
       await visible(times.getByRole('link', { name: new RegExp(`^${s.time}\\b`) }))
       expect(await times.getByRole('link').count()).toBe(1)
+      expect(await times.getByRole('link').innerText()).toMatch(/₹250[\s,]+Available/)
     }
 
     // Separately: the home page filtered by the venue's city lists the show.
     const cityPage = await newPage()
     await open(cityPage, '/')
-    await cityPage.getByRole('combobox', { name: 'City' }).selectOption(venue.city)
+    await cityPage.getByRole('main').getByRole('combobox', { name: 'City', exact: true }).selectOption(venue.city)
     await cityPage.waitForURL(url => url.searchParams.get('city') === venue.city)
     await visible(cityPage.getByRole('heading', { name: `What's on in ${venue.city}`, level: 1 }))
     await visible(cityPage.getByRole('heading', { name: `1 show in ${venue.city}` }))
@@ -242,7 +246,8 @@ describe('the catalogue in the browser', () => {
 
     // From the show page, the first showtime opens its screening: venue, time and seat map.
     const first = screenings[0]!
-    await showtimes.getByRole('region', { name: first.day }).getByRole('link', { name: new RegExp(`^${first.time}\\b`) }).click()
+    await showtimes.getByRole('tab', { name: spelled(first.date, 'short') }).click()
+    await showtimes.getByRole('tabpanel', { name: spelled(first.date, 'short') }).getByRole('link', { name: new RegExp(`^${first.time}\\b`) }).click()
     await visitor.waitForURL(/\/screenings\/\d+$/)
     await visible(visitor.getByRole('heading', { name: show.name, level: 1 }))
     const details = visitor.getByRole('list', { name: 'Screening details' })

@@ -689,8 +689,8 @@ describe('getShowDetail', () => {
     const detail = (await getShowDetail(db, show.id, NOW))!
     expect(detail).toMatchObject({ id: show.id, name: show.name, tags: show.tags })
     expect(detail.screenings).toEqual([
-      { id: soon.id, startsAt: at(2 * DAY), price: show.ticketPrice, seatsLeft: 40, venue: { id: v2.id, name: 'Two', place: 'Goa', timezone: 'Asia/Kolkata' } },
-      { id: late.id, startsAt: at(4 * DAY), price: 700, seatsLeft: 27, venue: { id: v1.id, name: 'One', place: 'Pune', timezone: 'Asia/Kolkata' } },
+      { id: soon.id, startsAt: at(2 * DAY), price: show.ticketPrice, priceRange: { min: show.ticketPrice, max: show.ticketPrice }, seatsLeft: 40, availability: 'available', venue: { id: v2.id, name: 'Two', place: 'Goa', timezone: 'Asia/Kolkata' } },
+      { id: late.id, startsAt: at(4 * DAY), price: 700, priceRange: { min: 700, max: 700 }, seatsLeft: 27, availability: 'available', venue: { id: v1.id, name: 'One', place: 'Pune', timezone: 'Asia/Kolkata' } },
     ])
     expect((await rejection(getShowDetail(db, 987_654, NOW))).statusCode).toBe(404)
   })

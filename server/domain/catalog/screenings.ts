@@ -7,7 +7,7 @@ import { Conflict, Invalid, NotFound } from '../errors'
 import { posterUrls } from './posters'
 import { lockShows, refreshShowtimes } from './showtimes'
 import { localDate, venueDateTime } from '#shared/format'
-import { categoryPrices, hallOf, loadHall } from './halls'
+import { availabilityOf, categoryPrices, hallOf, loadHall, loadHalls, priceRange } from './halls'
 
 /** Minutes a venue needs between the end of one screening and the start of the next. */
 export const TURNOVER_MINUTES = 15
@@ -27,7 +27,9 @@ function screeningQuery(db: Db) {
 
 type ScreeningJoinRow = Awaited<ReturnType<ReturnType<typeof screeningQuery>['executeTakeFirstOrThrow']>>
 
-function toScreening(r: ScreeningJoinRow): Screening {
+/** The API shape of a screening, with the price range across the categories of its venue's hall. */
+function toScreening(r: ScreeningJoinRow, hall: Hall): Screening {
+  const seatsLeft = r.capacity - r.seats_sold
   return {
     id: r.id,
     startsAt: r.starts_at,
@@ -35,8 +37,10 @@ function toScreening(r: ScreeningJoinRow): Screening {
     endsAt: new Date(Date.parse(r.starts_at) + r.duration_minutes * MINUTE).toISOString(),
     price: r.price,
     prices: r.prices ? JSON.parse(r.prices) as Record<string, number> : {},
+    priceRange: priceRange(hall, r.price, r.prices),
     capacity: r.capacity,
-    seatsLeft: r.capacity - r.seats_sold,
+    seatsLeft,
+    availability: availabilityOf(seatsLeft, r.capacity),
     show: { id: r.show_id, name: r.show_name, posterUrl: posterUrls(r.poster_key).posterUrl, durationMinutes: r.duration_minutes },
     venue: { id: r.venue_id, name: r.venue_name, place: r.place, timezone: r.timezone, seatsPerRow: r.seats_per_row },
   }
@@ -48,7 +52,7 @@ const noSuchScreening = () => new NotFound('No such screening')
 export async function getScreening(db: Db, id: number): Promise<Screening> {
   const row = await screeningQuery(db).where('s.id', '=', id).where('s.cancelled_at', 'is', null).executeTakeFirst()
   if (!row) throw noSuchScreening()
-  return toScreening(row)
+  return toScreening(row, await loadHall(db, row.venue_id, row.layout_version))
 }
 
 /**
@@ -63,7 +67,7 @@ export async function getScreeningDetail(db: Db, id: number, now = new Date()): 
     db.selectFrom('booking_seats').select('seat').where('screening_id', '=', id).execute(),
     db.selectFrom('seat_holds').select('seat').where('screening_id', '=', id).where('expires_at', '>', now.toISOString()).execute(),
   ])
-  return { ...toScreening(row), ...seatMap(hall, categoryPrices(hall, row.price, row.prices), new Set(booked.map(r => r.seat)), new Set(held.map(r => r.seat))) }
+  return { ...toScreening(row, hall), ...seatMap(hall, categoryPrices(hall, row.price, row.prices), new Set(booked.map(r => r.seat)), new Set(held.map(r => r.seat))) }
 }
 
 /** The categories, rows and seats of a screening's map. */
@@ -101,7 +105,8 @@ export async function listScreenings(db: Db, opts: { showId?: number, venueId?: 
     q.orderBy('s.starts_at').orderBy('s.id').limit(opts.pageSize).offset((opts.page - 1) * opts.pageSize).execute(),
     q.clearSelect().select(eb => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ])
-  return { items: rows.map(toScreening), total: Number(count.n), page: opts.page, pageSize: opts.pageSize }
+  const halls = await loadHalls(db, rows.map(r => ({ id: r.venue_id, version: r.layout_version })))
+  return { items: rows.map(r => toScreening(r, halls.get(r.venue_id)!)), total: Number(count.n), page: opts.page, pageSize: opts.pageSize }
 }
 
 /** Invalid (on `prices`) when a price names a category the venue's hall does not have. */

@@ -5,6 +5,7 @@ import type { Show, ShowDetail } from '#shared/types/api'
 import { NotFound } from '../errors'
 import { posterUrls } from './posters'
 import { deleteScreeningsOf, retimeScreenings } from './screenings'
+import { availabilityOf, loadHalls, priceRange } from './halls'
 
 const DEFAULT_DURATION_MINUTES = 120
 
@@ -52,22 +53,32 @@ export async function getShow(db: Db, id: number): Promise<Show> {
   return toShow(row, (await tagsOf(db, [id])).get(id)!)
 }
 
-/** A show with its upcoming screenings (soonest first) and seats left in each; NotFound when there is none. */
+/**
+ * A show with its upcoming screenings (soonest first), each with its seats left, how full it
+ * is and its price range across the venue's seat categories; NotFound when there is none.
+ */
 export async function getShowDetail(db: Db, id: number, now = new Date()): Promise<ShowDetail> {
   const show = await getShow(db, id)
   const rows = await db.selectFrom('screenings as s').innerJoin('venues as v', 'v.id', 's.venue_id')
-    .select(['s.id', 's.starts_at', 's.price', 's.capacity', 's.seats_sold', 'v.id as venue_id', 'v.name as venue_name', 'v.place', 'v.timezone'])
+    .select(['s.id', 's.starts_at', 's.price', 's.prices', 's.capacity', 's.seats_sold', 'v.id as venue_id', 'v.name as venue_name', 'v.place', 'v.timezone', 'v.layout_version'])
     .where('s.show_id', '=', id).where('s.starts_at', '>', now.toISOString()).where('s.cancelled_at', 'is', null)
     .orderBy('s.starts_at').orderBy('s.id').limit(500).execute()
+  // The halls are compiled once per process and layout version: no query per screening.
+  const halls = await loadHalls(db, rows.map(s => ({ id: s.venue_id, version: s.layout_version })))
   return {
     ...show,
-    screenings: rows.map(s => ({
-      id: s.id,
-      startsAt: s.starts_at,
-      price: s.price,
-      seatsLeft: s.capacity - s.seats_sold,
-      venue: { id: s.venue_id, name: s.venue_name, place: s.place, timezone: s.timezone },
-    })),
+    screenings: rows.map((s) => {
+      const seatsLeft = s.capacity - s.seats_sold
+      return {
+        id: s.id,
+        startsAt: s.starts_at,
+        price: s.price,
+        priceRange: priceRange(halls.get(s.venue_id)!, s.price, s.prices),
+        seatsLeft,
+        availability: availabilityOf(seatsLeft, s.capacity),
+        venue: { id: s.venue_id, name: s.venue_name, place: s.place, timezone: s.timezone },
+      }
+    }),
   }
 }
 
