@@ -25,7 +25,7 @@ export const ShowResponse = z.object({
 })
 export const ShowListItemResponse = ShowResponse.extend({ nextScreening: z.object({ id: z.number().int(), startsAt: instant, venue: VenueRef }).nullable() })
 const PriceRange = z.object({ min: money, max: money }).describe('the cheapest and the dearest seat, across the seat categories of the venue\'s hall (`prices`, with `price` for the categories it leaves out)')
-const Availability = z.enum(['available', 'filling-fast', 'sold-out']).describe('filling-fast when at most 20% of the capacity or at most 10 seats are left, whichever is more; sold-out at none')
+const Availability = z.enum(['available', 'filling-fast', 'sold-out']).describe('filling-fast when at most 20% of the capacity or at most 10 seats (but at most half the hall) are left, whichever is more; sold-out at none')
 export const ShowDetailResponse = ShowResponse.extend({
   screenings: z.array(z.object({
     id: z.number().int(), venue: VenueRef, startsAt: instant, price: money, priceRange: PriceRange,

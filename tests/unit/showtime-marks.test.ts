@@ -21,6 +21,13 @@ describe('availabilityOf', () => {
     expect(availabilityOf(11, 28)).toBe('available')
     expect(availabilityOf(1, 28)).toBe('filling-fast')
   })
+
+  it('never calls a small hall filling fast while more than half of it is free', () => {
+    expect(availabilityOf(10, 10)).toBe('available')
+    expect(availabilityOf(6, 10)).toBe('available')
+    expect(availabilityOf(5, 10)).toBe('filling-fast')
+    expect(availabilityOf(2, 4)).toBe('filling-fast')
+  })
 })
 
 describe('priceRange', () => {

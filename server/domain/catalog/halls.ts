@@ -78,12 +78,15 @@ export function priceRange(hall: Hall, price: number, prices: string | null): { 
   return all.length ? { min: Math.min(...all), max: Math.max(...all) } : { min: price, max: price }
 }
 
-/** Seats left at or under which a screening is filling fast: 20% of its capacity, or 10 seats if that is more. */
+/**
+ * Seats left at or under which a screening is filling fast: 20% of its capacity, or 10 seats
+ * if that is more, but never more than half the hall (an empty small hall is not filling).
+ */
 export const FILLING_FAST_SEATS = 10
 export const FILLING_FAST_SHARE = 0.2
 
 /** How full a screening is, in the words of a showtime's tile: sold out at 0 seats left. */
 export function availabilityOf(seatsLeft: number, capacity: number): Availability {
   if (seatsLeft <= 0) return 'sold-out'
-  return seatsLeft <= Math.max(capacity * FILLING_FAST_SHARE, FILLING_FAST_SEATS) ? 'filling-fast' : 'available'
+  return seatsLeft <= Math.max(capacity * FILLING_FAST_SHARE, Math.min(FILLING_FAST_SEATS, capacity / 2)) ? 'filling-fast' : 'available'
 }
