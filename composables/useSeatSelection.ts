@@ -14,7 +14,7 @@ export interface SeatNotice { color: 'warning' | 'error', title: string, descrip
 
 /**
  * The seats chosen on a screening's page, and booking them (or, with `changeBooking`,
- * changing that booking to them). The choice lives in the URL (`?seats=C4,C5`), so a
+ * changing that booking to them; with `moveBooking`, moving that booking here). The choice lives in the URL (`?seats=C4,C5`), so a
  * visitor sent to log in comes back to it and a reload keeps it; changing a booking starts
  * from its seats, which count as free. Chosen seats someone else takes first leave the
  * choice with a notice that says which, and the rest stays chosen. While the tab is
@@ -23,9 +23,10 @@ export interface SeatNotice { color: 'warning' | 'error', title: string, descrip
 export function useSeatSelection(options: {
   screening: Ref<ScreeningDetail | undefined>
   changeBooking: Ref<Booking | null>
+  moveBooking?: Ref<Booking | null> // `?move=`: booking moves it here from another showtime
   refresh: () => Promise<unknown>
 }) {
-  const { screening, changeBooking, refresh } = options
+  const { screening, changeBooking, moveBooking, refresh } = options
   const route = useRoute()
   const router = useRouter()
   const { $api } = useNuxtApp()
@@ -57,7 +58,6 @@ export function useSeatSelection(options: {
   })))
 
   const notice = ref<SeatNotice | null>(null)
-
   // Chosen seats that are taken now (someone else was quicker: say so) or not in the layout
   // (a stale link) leave the selection; the rest of it stays.
   watch(seats, (now) => {
@@ -104,7 +104,6 @@ export function useSeatSelection(options: {
   const canPick = computed(() => !!screening.value && !started.value && (!soldOut.value || !!changeBooking.value))
 
   const pending = ref(false)
-
   // Hold what is chosen while choosing, so nobody else takes it meanwhile: each change of the
   // choice (a moment after the last click) replaces the hold; a seat someone else holds or
   // booked first leaves the choice with a notice, as a lost booking race does. Only a
@@ -175,7 +174,13 @@ export function useSeatSelection(options: {
     // is gone, so a second press while the next page loads cannot book again.
     let done = false
     try {
-      if (changeBooking.value) {
+      if (moveBooking?.value) {
+        const moved = await $api<Booking>(`/api/bookings/${moveBooking.value.id}/move`, { method: 'POST', body: { screeningId, seats: chosen } })
+        done = true
+        toast.add({ title: 'Booking moved', description: `${moved.reference} is now on this showtime, seats ${moved.seats.join(', ')}.`, color: 'success', icon: 'i-lucide-check' })
+        await navigateTo(`/bookings/${moved.id}`)
+      }
+      else if (changeBooking.value) {
         const changed = await $api<Booking>(`/api/bookings/${changeBooking.value.id}`, { method: 'PATCH', body: { seats: chosen } })
         done = true
         toast.add({ title: 'Seats changed', description: `Your seats are now ${changed.seats.join(', ')}.`, color: 'success', icon: 'i-lucide-check' })
@@ -194,7 +199,7 @@ export function useSeatSelection(options: {
       if (status === 401) {
         // The session ended (expired, or logged out elsewhere): log in again, seats kept.
         await getSession()
-        await navigateTo({ path: '/login', query: { redirect: `/screenings/${screeningId}?seats=${chosen.join(',')}${changeBooking.value ? `&change=${changeBooking.value.id}` : ''}` } })
+        await navigateTo({ path: '/login', query: { redirect: `/screenings/${screeningId}?seats=${chosen.join(',')}${changeBooking.value ? `&change=${changeBooking.value.id}` : moveBooking?.value ? `&move=${moveBooking.value.id}` : ''}` } })
         return
       }
       if (status === 409) {
@@ -209,7 +214,7 @@ export function useSeatSelection(options: {
         notice.value = { color: 'warning', title: message, description: 'You can book as soon as an admin approves your account; we will email you when that happens.' }
       }
       else {
-        notice.value = { color: 'error', title: changeBooking.value ? 'Could not change your seats' : 'Could not book these seats', description: `${message.replace(/\.$/, '')}. Your seats are still chosen; try again.` }
+        notice.value = { color: 'error', title: changeBooking.value ? 'Could not change your seats' : moveBooking?.value ? 'Could not move your booking' : 'Could not book these seats', description: `${message.replace(/\.$/, '')}. Your seats are still chosen; try again.` }
       }
     }
     finally {

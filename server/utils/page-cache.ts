@@ -25,7 +25,7 @@ const PAGE = /^\/(?:(?:shows|venues|screenings)\/[1-9]\d{0,9})?$/
 /** The query parameters each page reads (the home page's filters); the rest are not part of the key. */
 const PAGE_PARAMS: Record<string, string[]> = { '/': ['q', 'city', 'date', 'tag', 'minRating', 'page'] }
 /** A visit with these is someone's own (seats they chose before logging in, a booking being changed): never cached. */
-const PERSONAL_PARAMS = ['seats', 'change']
+const PERSONAL_PARAMS = ['seats', 'change', 'move']
 /** Headers of the render that are not the page's own. */
 const NOT_KEPT = new Set(['set-cookie', 'date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'content-encoding', 'vary'])
 

@@ -21,6 +21,13 @@ export const BookingCreateSchema = z.union([
 ], { error: 'Send {screeningId, quantity, category?} or {screeningId, seats}' })
 export type BookingCreateInput = z.infer<typeof BookingCreateSchema>
 
+/** POST /api/bookings/{id}/move: the screening to move to, with exactly `seats` or the best `quantity` (default: as many as now) of `category`. */
+export const BookingMoveSchema = z.union([
+  z.object({ screeningId: IdSchema, seats }).strict(),
+  z.object({ screeningId: IdSchema, quantity: quantity.optional(), category: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'Use a category id of the hall, such as "prime"').optional() }).strict(),
+], { error: 'Send {screeningId, seats} or {screeningId, quantity?, category?}' })
+export type BookingMoveInput = z.infer<typeof BookingMoveSchema>
+
 export const BookingPatchSchema = z.union([
   z.object({ quantity }).strict(),
   z.object({ seats }).strict(),

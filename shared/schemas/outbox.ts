@@ -15,7 +15,7 @@ export const OutboxItemResponse = z.object({
   id: z.number().int(),
   to: z.string(),
   subject: z.string(),
-  kind: z.string().describe('registration, approved, booking-confirmed, booking-changed, booking-cancelled, reminder, report, …'),
+  kind: z.string().describe('registration, approved, booking-confirmed, booking-changed, booking-moved, booking-cancelled, reminder, report, …'),
   status: z.enum(OUTBOX_STATUSES),
   attempts: z.number().int(),
   nextAttemptAt: instant,

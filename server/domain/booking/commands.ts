@@ -199,10 +199,11 @@ export async function changeBooking(db: Db, userId: number, id: number, patch: B
     await trx.updateTable('bookings').set({ quantity: n, unit_price: unitPriceOf(lines), total: totalOf(lines), seats: seats.join(','), lines: JSON.stringify(lines), updated_at: now.toISOString() })
       .where('id', '=', b.id).execute()
     if (notify && (drop.length || add.length)) {
-      // Each change is its own email, numbered; changes of one booking run one at a time
-      // (the screening lock), so the count cannot race.
+      // Each change is its own email, numbered together with moves (move.ts); changes of one
+      // booking run one at a time (the screening lock), so the count cannot race.
       const prior = await trx.selectFrom('outbox').select(eb => eb.fn.countAll<number>().as('n'))
-        .where('user_id', '=', userId).where('kind', '=', 'booking-changed').where('dedupe_key', 'like', `booking-changed:${b.id}:%`)
+        .where('user_id', '=', userId).where('kind', 'in', ['booking-changed', 'booking-moved'])
+        .where(eb => eb.or([eb('dedupe_key', 'like', `booking-changed:${b.id}:%`), eb('dedupe_key', 'like', `booking-moved:${b.id}:%`)]))
         .executeTakeFirstOrThrow()
       const mail = bookingMail(s, { id: b.id, reference: b.reference, status: 'confirmed', userId, lines })
       await enqueueEmail(trx, deferredBookingEmail({ name: 'booking-changed', booking: mail, ctx: notify.ctx, at: now.toISOString(), change: Number(prior.n) + 1 }, notify.to), now)

@@ -4,6 +4,8 @@
 
 export { getBooking, listBookings, listScreeningBookings } from './queries'
 export { createBooking, changeBooking, cancelBooking } from './commands'
+export { moveBooking } from './move'
+export type { MoveResult } from './move'
 export { cancelScreening } from './cancel-screening'
 export { countUpcomingBookings, cancelUpcomingBookings } from './cancel-user'
 export type { BookingCsvRow } from './export'

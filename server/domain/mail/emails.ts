@@ -119,6 +119,7 @@ export function approvedEmail(user: MailUser, ctx: MailContext): OutgoingEmail {
 
 const confirmedSubject = (b: BookingMail) => `Booking confirmed: ${b.showName}, ${when(b)}`
 const changedSubject = (b: BookingMail) => `Booking changed: ${b.showName}, ${when(b)}`
+const movedSubject = (b: BookingMail) => `Booking moved: ${b.showName}, now ${when(b)}`
 /** Why a booking was cancelled: by its owner, because its screening was, or because its owner's account was closed. */
 export type CancelReason = 'user' | 'screening-cancelled' | 'account-closed'
 
@@ -155,6 +156,22 @@ function bookingChangedEmail(b: BookingMail, to: string, change: number, ctx: Ma
     ],
   }, ctx.siteUrl)
   return { ...rendered, to, kind: 'booking-changed', dedupeKey: `booking-changed:${b.id}:${change}`, userId: b.userId, attachments: [icsAttachment(b, ctx, now, change)] }
+}
+
+/** "Booking moved" to another showtime: the `change`-th change or move, with the invite that replaces the old event (same UID, higher SEQUENCE). */
+function bookingMovedEmail(b: BookingMail, to: string, change: number, previousStartsAt: string, ctx: MailContext, now = new Date()): OutgoingEmail {
+  const rendered = renderEmail({
+    subject: movedSubject(b),
+    preheader: `Booking ${b.reference} is now on ${when(b)}: seats ${b.seats.join(', ')}.`,
+    heading: 'Your booking has moved',
+    blocks: [
+      { type: 'paragraph', text: `Booking ${b.reference} has moved from ${venueDateTime(previousStartsAt, b.timezone, true)} to ${when(b)}. Your old seats are released.` },
+      { type: 'details', rows: bookingRows(b, ctx) },
+      { type: 'button', label: 'View your booking', url: `${site(ctx)}/bookings/${b.id}` },
+      { type: 'paragraph', text: 'The attached calendar invite replaces the one you had.' },
+    ],
+  }, ctx.siteUrl)
+  return { ...rendered, to, kind: 'booking-moved', dedupeKey: `booking-moved:${b.id}:${change}`, userId: b.userId, attachments: [icsAttachment(b, ctx, now, change)] }
 }
 
 /** "Booking cancelled", by its owner or because an admin cancelled the screening. */
@@ -195,6 +212,7 @@ export function bookingCancelledEmail(b: BookingMail, to: string, reason: Cancel
 export type DeferredBookingEmail
   = | { name: 'booking-confirmed', booking: BookingMail, ctx: MailContext, at: string }
     | { name: 'booking-changed', booking: BookingMail, ctx: MailContext, at: string, change: number }
+    | { name: 'booking-moved', booking: BookingMail, ctx: MailContext, at: string, change: number, previousStartsAt: string }
     | { name: 'booking-cancelled', booking: BookingMail, ctx: MailContext, reason: CancelReason }
 
 export function deferredBookingEmail(t: DeferredBookingEmail, to: string): OutgoingEmail {
@@ -205,6 +223,8 @@ export function deferredBookingEmail(t: DeferredBookingEmail, to: string): Outgo
       return { ...envelope, subject: confirmedSubject(b), kind: t.name, dedupeKey: `booking-confirmed:${b.id}` }
     case 'booking-changed':
       return { ...envelope, subject: changedSubject(b), kind: t.name, dedupeKey: `booking-changed:${b.id}:${t.change}` }
+    case 'booking-moved':
+      return { ...envelope, subject: movedSubject(b), kind: t.name, dedupeKey: `booking-moved:${b.id}:${t.change}` }
     case 'booking-cancelled':
       return { ...envelope, subject: cancelledSubject(b, t.reason), kind: t.name, dedupeKey: `booking-cancelled:${b.id}` }
   }
@@ -215,6 +235,7 @@ export function renderDeferred(t: DeferredBookingEmail, to: string): OutgoingEma
   switch (t.name) {
     case 'booking-confirmed': return bookingConfirmedEmail(t.booking, to, t.ctx, new Date(t.at))
     case 'booking-changed': return bookingChangedEmail(t.booking, to, t.change, t.ctx, new Date(t.at))
+    case 'booking-moved': return bookingMovedEmail(t.booking, to, t.change, t.previousStartsAt, t.ctx, new Date(t.at))
     case 'booking-cancelled': return bookingCancelledEmail(t.booking, to, t.reason, t.ctx)
   }
 }

@@ -41,7 +41,7 @@ export async function enqueueEmail(db: Db, email: OutgoingEmail, now = new Date(
  */
 export type TemplateRenderer = (template: { name: string }, to: string) => Promise<Pick<OutgoingEmail, 'html' | 'text' | 'attachments'>>
 
-const BOOKING_TEMPLATES = new Set(['booking-confirmed', 'booking-changed', 'booking-cancelled'])
+const BOOKING_TEMPLATES = new Set(['booking-confirmed', 'booking-changed', 'booking-moved', 'booking-cancelled'])
 
 /** An outbox row's email in full: as written, or rendered now from its template data. */
 export async function materialize(row: Pick<OutboxRow, 'to' | 'html' | 'text' | 'headers' | 'attachments' | 'template'>, render?: TemplateRenderer): Promise<{ html: string, text: string, headers: Record<string, string>, attachments: MailAttachment[] }> {
