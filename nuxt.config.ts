@@ -23,7 +23,7 @@ const keepServerPrefetchOnClient = defineNuxtModule({
 // its CSS; any other icon first shown in the browser is loaded from this server's
 // /api/_nuxt_icon. Nuxt UI would add all of its forty-odd icons, and scanning every page all
 // the admin pages' icons, to every visitor's first load.
-const CLIENT_ICONS = ['loader-circle', 'x', 'check', 'chevron-down', 'chevron-left', 'chevron-right', 'moon', 'sun', 'monitor', 'eye', 'eye-off', 'info', 'triangle-alert', 'circle-x', 'circle-check', 'search', 'map-pin', 'ticket', 'user', 'shield', 'log-out', 'armchair', 'circle-alert'].map(name => `lucide:${name}`)
+const CLIENT_ICONS = ['loader-circle', 'x', 'check', 'chevron-down', 'chevron-left', 'chevron-right', 'moon', 'sun', 'monitor', 'eye', 'eye-off', 'info', 'triangle-alert', 'circle-x', 'circle-check', 'search', 'map-pin', 'ticket', 'user', 'shield', 'log-out', 'armchair', 'circle-alert', 'scan-line'].map(name => `lucide:${name}`)
 const clientIconsOnly = defineNuxtModule({
   meta: { name: 'client-icons-only' },
   setup(_options, nuxt) {
@@ -105,6 +105,8 @@ export default defineNuxtConfig({
   routeRules: {
     '/api/**': { headers: { 'Cache-Control': 'no-store' } },
     ...Object.fromEntries(['/', '/shows/**', '/venues/**', '/screenings/**'].map(path => [path, PUBLIC_PAGE])),
+    // The door scanner reads the camera; every other page keeps it off (security below).
+    '/staff/**': { security: { headers: { permissionsPolicy: { 'camera': ['self'], 'microphone': [], 'geolocation': [], 'display-capture': [] } } } },
   },
 
   // No app manifest: nothing here is prerendered, and no route rule matters in the browser
@@ -174,7 +176,7 @@ export default defineNuxtConfig({
         sameSiteAttribute: 'lax',
       },
       session: {
-        dataType: { id: 'number', username: 'string', email: 'string', role: '\'user\' | \'admin\'', approved: 'boolean' },
+        dataType: { id: 'number', username: 'string', email: 'string', role: '\'user\' | \'staff\' | \'admin\'', approved: 'boolean' },
       },
     },
     sessionRefresh: { enablePeriodically: false, enableOnWindowFocus: true },

@@ -7,7 +7,7 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
  * so that both drivers bind and return them the same way.
  */
 
-export type Role = 'user' | 'admin'
+export type Role = 'user' | 'staff' | 'admin'
 
 export interface UsersTable {
   id: Generated<number>
@@ -91,6 +91,10 @@ export interface BookingsTable {
   updated_at: string
   /** JSON BookingLine[] (seat, category, price), in the order of `seats`; null: all at unit_price */
   lines: string | null
+  /** when the ticket was let in at the door (issue 15); null: not yet */
+  checked_in_at: string | null
+  /** the staff member or admin who let it in */
+  checked_in_by: number | null
 }
 
 export interface SeatHoldsTable {

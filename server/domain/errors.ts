@@ -32,5 +32,11 @@ export class Forbidden extends DomainError {}
 /** The credentials are wrong: one answer for an unknown user and a wrong password. */
 export class BadCredentials extends DomainError {}
 
+/** The thing existed but is no more (a cancelled booking shown at the door). */
+export class Gone extends DomainError {}
+
+/** Well-formed and known, but not acceptable now (a ticket for another day's screening). */
+export class Unacceptable extends DomainError {}
+
 /** Content the domain cannot use, whatever it claims to be (a poster that is not an image). */
 export class Unsupported extends DomainError {}

@@ -52,6 +52,14 @@ export async function requireAdmin(event: H3Event): Promise<UserRow> {
   return user
 }
 
+/** A logged-in staff member or admin: who may check tickets in at the door. */
+export async function requireStaff(event: H3Event): Promise<UserRow> {
+  const user = await requireUser(event)
+  if (user.role !== 'staff' && user.role !== 'admin')
+    throw httpError(403, 'Only door staff and admins may check tickets in')
+  return user
+}
+
 /** Whether the request's `Authorization: Bearer` token is `secret` (compared in constant time); never true for an empty secret. */
 export function bearerIs(event: H3Event, secret: string): boolean {
   const sent = /^Bearer\s+(\S+)$/i.exec(getRequestHeader(event, 'authorization') ?? '')?.[1]

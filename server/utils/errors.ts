@@ -1,7 +1,7 @@
 import { createError, isError } from 'h3'
 import type { H3Error } from 'h3'
 import { isDatabaseUnavailable } from '../db/errors'
-import { BadCredentials, Conflict, DomainError, Forbidden, Invalid, NotFound, Unsupported } from '../domain/errors'
+import { BadCredentials, Conflict, DomainError, Forbidden, Gone, Invalid, NotFound, Unacceptable, Unsupported } from '../domain/errors'
 
 // The one place where errors become HTTP: each domain error kind has its status, every
 // error body is `{ statusCode, statusMessage, message, data? }` with the status's standard
@@ -14,9 +14,11 @@ const REASONS: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  410: 'Gone',
   411: 'Length Required',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
@@ -42,6 +44,8 @@ function statusOf(err: DomainError): number {
   if (err instanceof BadCredentials) return 401
   if (err instanceof Forbidden) return 403
   if (err instanceof Unsupported) return 415
+  if (err instanceof Gone) return 410
+  if (err instanceof Unacceptable) return 422
   return 500
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { IdSchema } from '#shared/schemas/common'
-import { AccountCloseSchema, AccountPatchSchema, LoginSchema, RegisterSchema, UnsubscribeQuerySchema, UserDeleteQuerySchema, UserListQuerySchema } from '#shared/schemas/account'
+import { AccountCloseSchema, AccountPatchSchema, LoginSchema, RegisterSchema, UnsubscribeQuerySchema, UserDeleteQuerySchema, UserListQuerySchema, UserRoleSchema } from '#shared/schemas/account'
+import { CheckinSchema } from '#shared/schemas/checkin'
 import { ScreeningCreateSchema, ScreeningListQuerySchema, ScreeningPatchSchema, SearchQuerySchema, ShowCreateSchema, ShowListQuerySchema, ShowPatchSchema, LayoutSchema, VenueCreateSchema, VenueListQuerySchema, VenuePatchSchema } from '#shared/schemas/catalog'
 import { BookingCreateSchema, BookingListQuerySchema, BookingMoveSchema, BookingPatchSchema, HoldSchema } from '#shared/schemas/booking'
 import * as R from '#shared/schemas/responses'
@@ -9,7 +10,7 @@ import { TASKS } from '../domain/tasks'
 import { BROWSE_ROUTE } from './rate-limit'
 
 /** Who may call an operation; `anyone+admin`: anyone, and an admin's token shows more. */
-type Who = 'anyone' | 'anyone+admin' | 'user' | 'approved user' | 'admin' | 'cron' | 'metrics'
+type Who = 'anyone' | 'anyone+admin' | 'user' | 'approved user' | 'staff' | 'admin' | 'cron' | 'metrics'
 
 const CRON_METHODS = ['post', 'get'] as const
 
@@ -33,7 +34,8 @@ interface Operation {
 
 const TAGS = {
   Accounts: 'Registration, login and logout, and your own account',
-  Users: 'The accounts an admin approves or rejects',
+  Users: 'The accounts an admin approves or rejects, and their roles',
+  Checkin: 'Letting tickets in at the door (door staff and admins)',
   Venues: 'Places with a seat layout (rows of seats derived from capacity and seats per row)',
   Shows: 'What is on: name, rating, tags, price, duration and poster',
   Screenings: 'A show at a venue at a time, with its seat map',
@@ -58,6 +60,7 @@ export const operations: Operation[] = [
   { method: 'post', path: '/api/unsubscribe', id: 'unsubscribe', tag: 'Accounts', summary: 'Stop reminders, nudges and reports', description: 'Idempotent. Accepts the RFC 8058 one-click body `List-Unsubscribe=One-Click` (the body is not read). No login: the signed token is the authorisation.', who: 'anyone', query: UnsubscribeQuerySchema, ok: [200, 'Unsubscribed', R.UnsubscribeResponse], errors: { 400: 'The token is malformed, altered or for a deleted account' } },
   { method: 'get', path: '/api/users', id: 'listUsers', tag: 'Users', summary: 'Users, newest first', description: 'Every account, or those waiting for approval (`status=pending`) or approved.', who: 'admin', query: UserListQuerySchema, ok: [200, 'A page of users', R.pageOf(R.UserResponse)] },
   { method: 'post', path: '/api/users/{id}/approve', id: 'approveUser', tag: 'Users', summary: 'Approve a user', description: 'The user may log in and book from now on, and is emailed so.', who: 'admin', ok: [200, 'The approved user', z.object({ user: R.UserResponse })], errors: { 404: 'No such user' } },
+  { method: 'patch', path: '/api/users/{id}', id: 'setUserRole', tag: 'Users', summary: 'Give a user a role', description: '`staff` may check tickets in at the door (`/staff/checkin`) but not use the admin pages; `admin` may do everything; `user` books. Never your own role.', who: 'admin', body: UserRoleSchema, ok: [200, 'The user with the new role', z.object({ user: R.UserResponse })], errors: { 403: 'Not an admin, or your own role', 404: 'No such user' } },
   { method: 'delete', path: '/api/users/{id}', id: 'deleteUser', tag: 'Users', summary: 'Delete (reject) a user', description: 'Ends the account and its sessions. Upcoming confirmed bookings refuse it (409, `data.upcomingBookings`) unless `cancelBookings=true`, which cancels them in the same transaction, each with its cancellation email. Past bookings stay, anonymised (the name and email gone; seats, prices and dates kept), so sales figures do not change; someone with no booking at all is deleted outright.', who: 'admin', query: UserDeleteQuerySchema, ok: [204, 'Deleted'], errors: { 404: 'No such user', 409: 'Upcoming bookings (data.upcomingBookings), or yourself' } },
   { method: 'get', path: '/api/venues', id: 'listVenues', tag: 'Venues', summary: 'Venues by name', description: 'Venues in alphabetical order, by name (`q`) and city (`city`).', who: 'anyone', query: VenueListQuerySchema, ok: [200, 'A page of venues', R.pageOf(R.VenueResponse)] },
   { method: 'post', path: '/api/venues', id: 'createVenue', tag: 'Venues', summary: 'Create a venue', description: 'The seat layout follows from capacity and seats per row (rows A, B, … AA, AB, …); the timezone defaults to the server\'s.', who: 'admin', body: VenueCreateSchema, ok: [201, 'The venue', R.VenueDetailResponse] },
@@ -87,6 +90,8 @@ export const operations: Operation[] = [
   { method: 'get', path: '/api/screenings/{id}/bookings', id: 'listScreeningBookings', tag: 'Screenings', summary: 'Who booked which seats', description: 'Every booking of the screening, confirmed or cancelled, with its owner.', who: 'admin', ok: [200, 'The bookings, newest first', R.pageOf(R.ScreeningBookingResponse)], errors: { 404: 'No such screening' } },
   { method: 'put', path: '/api/screenings/{id}/hold', id: 'holdSeats', tag: 'Bookings', summary: 'Hold seats while choosing', description: 'Holds the seats for you for `NUXT_HOLD_MINUTES` (8) so nobody else can book or hold them; replaces your hold on this screening, and `{"seats": []}` lets it go. Changing the seats keeps the hold\'s expiry. Booking held seats yourself succeeds (and ends the hold); anyone else gets a 409. At most 10 seats, on at most 3 screenings at once; holds count against a rate limit.', who: 'approved user', body: HoldSchema, ok: [200, 'Your hold', R.HoldResponse], errors: { 404: 'No such screening', 409: 'A seat is booked or held by someone else (`data.taken`), the screening has started, or you hold seats for 3 other screenings' } },
   { method: 'get', path: '/api/screenings/{id}/live', id: 'liveSeats', tag: 'Screenings', summary: 'The seat map, live (Server-Sent Events)', description: 'A `seats` event on connect, `{"taken": [...], "held": [...]}` as JSON, then a `change` event, `{"taken": [...], "freed": [...], "held": [...], "released": [...]}`, whenever a booking, change, cancellation or hold changes them, on any instance (PostgreSQL LISTEN/NOTIFY, or Redis pub/sub when configured). A `ping` event every 25 s keeps the connection from looking idle. Ends when the server stops; reconnect, or poll `GET /api/screenings/{id}` meanwhile.', who: 'anyone', ok: [200, 'An event stream', z.string()], okType: 'text/event-stream', errors: { 404: 'No such screening' } },
+  { method: 'post', path: '/api/checkin', id: 'checkIn', tag: 'Checkin', summary: 'Let a ticket in at the door', description: 'By `code`, the signed string the ticket\'s QR code encodes (`ticketCode` of the owner\'s booking), or by the booking `reference` typed in by hand. A ticket goes in once: of any number of scans at once, on any instance, exactly one is answered 200. Counted against a rate limit per staff member (120 a minute).', who: 'staff', body: CheckinSchema, ok: [200, 'Admitted: the booking, its seats and when', R.CheckinResponse], errors: { 404: 'Unknown or forged code, or no booking with that reference', 409: 'Already checked in: data.checkedInAt and data.checkedInBy (username)', 410: 'The booking was cancelled', 422: 'The ticket is for another day\'s screening (in the venue\'s timezone): data.startsAt', 429: 'Too many check-ins' } },
+  { method: 'get', path: '/api/checkin/screenings', id: 'listCheckinScreenings', tag: 'Checkin', summary: 'Today\'s screenings with who is in', description: 'Each screening of today (in its venue\'s timezone) with the seats booked (`expected`) and the seats let in (`checkedIn`), for the door\'s live count.', who: 'staff', ok: [200, 'Today\'s screenings, by start', R.pageOf(R.CheckinScreeningResponse)] },
   { method: 'get', path: '/api/admin/stats', id: 'getStats', tag: 'Admin', summary: 'Sales at a glance', description: 'Tickets and revenue per day (30 days), revenue and occupancy per show, and the users waiting for approval.', who: 'admin', ok: [200, 'The figures', R.StatsResponse] },
   { method: 'get', path: '/api/admin/outbox', id: 'listOutbox', tag: 'Admin', summary: 'The email outbox, newest first', description: 'Every email TicketShow wrote, by status, with a search in recipient and subject.', who: 'admin', query: OutboxListQuerySchema, ok: [200, 'A page of emails', R.pageOf(OutboxItemResponse)] },
   { method: 'get', path: '/api/admin/outbox/{id}', id: 'getOutboxEmail', tag: 'Admin', summary: 'One email in full', description: 'Its HTML, plain text, headers and attachments (name, type, size).', who: 'admin', ok: [200, 'The email', OutboxDetailResponse], errors: { 404: 'No such email' } },
@@ -118,6 +123,7 @@ const SECURITY: Record<Who, Array<Record<string, string[]>>> = {
   'anyone+admin': [{}, { bearerAuth: [] }],
   'user': [{ bearerAuth: [] }],
   'approved user': [{ bearerAuth: [] }],
+  'staff': [{ bearerAuth: [] }],
   'admin': [{ bearerAuth: [] }],
   'cron': [{ cronSecret: [] }],
   'metrics': [{ metricsToken: [] }, { bearerAuth: [] }],
@@ -140,10 +146,11 @@ function responsesOf(op: Operation): Record<string, unknown> {
   }
   const errors: Record<number, string> = {}
   if (op.body || op.query || op.path.includes('{id}')) errors[400] = 'Invalid input: data.issues lists each problem'
-  if (op.who === 'user' || op.who === 'approved user' || op.who === 'admin') errors[401] = 'No valid bearer token'
+  if (op.who === 'user' || op.who === 'approved user' || op.who === 'staff' || op.who === 'admin') errors[401] = 'No valid bearer token'
   if (op.who === 'cron') errors[401] = 'No NUXT_CRON_SECRET configured, or not the bearer token sent'
   if (op.who === 'metrics') Object.assign(errors, { 401: 'Neither NUXT_METRICS_TOKEN nor an admin\'s token', 403: 'Not an admin' })
   if (op.who === 'admin') errors[403] = 'Not an admin'
+  if (op.who === 'staff') errors[403] = 'Neither door staff nor an admin'
   if (op.who === 'approved user') errors[403] = 'Not approved yet'
   // Limits before work (middleware/body-limit.ts): every request that may carry a body.
   if (op.method !== 'get') {

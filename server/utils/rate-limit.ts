@@ -37,6 +37,8 @@ export const RATE_LIMITS = {
   poster: { points: 30, duration: 10 * 60, scaled: true, message: s => `Too many poster uploads; try again in ${minutes(s)}` },
   /** seat holds per user: each pick on a seat map is one; a person choosing never comes close */
   hold: { points: 60, duration: 60, scaled: true, message: tryAgain },
+  /** check-ins per staff member: a busy door scans a ticket every few seconds */
+  checkin: { points: 120, duration: 60, scaled: true, message: tryAgain },
 } satisfies Record<string, Limit>
 
 /** The catalogue reads counted against the `browse` limit (GET only; middleware/rate-limit.ts). */

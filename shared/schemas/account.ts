@@ -64,3 +64,9 @@ export type AccountCloseInput = z.infer<typeof AccountCloseSchema>
 export const UserDeleteQuerySchema = z.object({
   cancelBookings: z.enum(['true', 'false']).optional().transform(v => v === 'true'),
 })
+
+/** PATCH /api/users/{id}: an admin gives someone a role. */
+export const UserRoleSchema = z.object({
+  role: z.enum(['user', 'staff', 'admin']),
+})
+export type UserRoleInput = z.infer<typeof UserRoleSchema>

@@ -6,7 +6,7 @@ import { z } from '../zod'
 const instant = z.string().describe('ISO 8601 UTC instant')
 const money = z.number().int().describe('Integer minor currency units')
 
-export const UserResponse = z.object({ id: z.number().int(), username: z.string(), email: z.string(), role: z.enum(['user', 'admin']), approved: z.boolean(), createdAt: instant })
+export const UserResponse = z.object({ id: z.number().int(), username: z.string(), email: z.string(), role: z.enum(['user', 'staff', 'admin']), approved: z.boolean(), createdAt: instant })
 export const SessionResponse = UserResponse.omit({ createdAt: true })
 export const VenueResponse = z.object({ id: z.number().int(), name: z.string(), place: z.string(), capacity: z.number().int(), seatsPerRow: z.number().int(), timezone: z.string(), createdAt: instant })
 const LayoutPlaceResponse = z.union([
@@ -78,6 +78,16 @@ export const BookingResponse = z.object({
     show: z.object({ id: z.number().int(), name: z.string(), posterUrl: z.string().nullable() }),
     venue: VenueRef,
   }),
+  ticketCode: z.string().optional().describe('Only in your own bookings: the signed secret the ticket\'s QR code encodes, shown at the door'),
+})
+const CheckinBookingResponse = z.object({
+  id: z.number().int(), reference: z.string(), status: z.enum(['confirmed', 'cancelled']), quantity: z.number().int(), holder: z.string().describe('the username of who booked'),
+  screening: z.object({ id: z.number().int(), startsAt: instant, show: z.object({ id: z.number().int(), name: z.string() }), venue: VenueRef }),
+})
+export const CheckinResponse = z.object({ booking: CheckinBookingResponse, seats: z.array(z.string()), checkedInAt: instant })
+export const CheckinScreeningResponse = z.object({
+  id: z.number().int(), startsAt: instant, show: z.object({ id: z.number().int(), name: z.string() }), venue: VenueRef,
+  expected: z.number().int().describe('seats of confirmed bookings'), checkedIn: z.number().int().describe('seats of those let in'),
 })
 export const ScreeningBookingResponse = z.object({
   id: z.number().int(), reference: z.string(), status: z.enum(['confirmed', 'cancelled']), quantity: z.number().int(), seats: z.array(z.string()),

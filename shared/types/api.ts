@@ -1,6 +1,6 @@
 import type { HallLayout, SeatAccess } from '../layout'
 
-export type Role = 'user' | 'admin'
+export type Role = 'user' | 'staff' | 'admin'
 
 export interface User {
   id: number
@@ -168,6 +168,8 @@ export interface Booking {
     show: { id: number, name: string, posterUrl: string | null }
     venue: { id: number, name: string, place: string, timezone: string }
   }
+  /** the owner's views only: the signed secret the ticket's QR code encodes (issue 15) */
+  ticketCode?: string
 }
 
 export interface ScreeningBooking {
@@ -179,4 +181,38 @@ export interface ScreeningBooking {
   total: number
   createdAt: string
   user: { id: number, username: string, email: string }
+}
+
+/** A booking as the door sees it (POST /api/checkin). */
+export interface CheckinBooking {
+  id: number
+  reference: string
+  status: 'confirmed' | 'cancelled'
+  quantity: number
+  holder: string
+  screening: {
+    id: number
+    startsAt: string
+    show: { id: number, name: string }
+    venue: { id: number, name: string, place: string, timezone: string }
+  }
+}
+
+/** POST /api/checkin, 200: the ticket is let in. */
+export interface CheckinResult {
+  booking: CheckinBooking
+  seats: string[]
+  checkedInAt: string
+}
+
+/** GET /api/checkin/screenings: one of today's screenings at the door. */
+export interface CheckinScreening {
+  id: number
+  startsAt: string
+  show: { id: number, name: string }
+  venue: { id: number, name: string, place: string, timezone: string }
+  /** seats of confirmed bookings */
+  expected: number
+  /** seats of the confirmed bookings let in */
+  checkedIn: number
 }

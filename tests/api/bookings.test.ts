@@ -84,7 +84,7 @@ describe('POST /api/bookings', () => {
     const before = Date.now()
     const res = await book(u.token, { screeningId: screening.id, quantity: 3 })
     expect(res.status).toBe(201)
-    expect(Object.keys(res.body).sort()).toEqual(['createdAt', 'id', 'lines', 'quantity', 'reference', 'screening', 'seats', 'status', 'total', 'unitPrice', 'updatedAt'])
+    expect(Object.keys(res.body).sort()).toEqual(['createdAt', 'id', 'lines', 'quantity', 'reference', 'screening', 'seats', 'status', 'ticketCode', 'total', 'unitPrice', 'updatedAt'])
     expect(res.body).toMatchObject({
       id: expect.any(Number),
       reference: expect.stringMatching(/^[A-Z0-9]{6,12}$/),

@@ -69,7 +69,7 @@ describe('server/domain', () => {
   const contexts = [...new Set(domainFiles.map(contextOf).filter((c): c is string => c !== null))].sort()
 
   it('is one folder per bounded context, each with an index.ts', () => {
-    expect(contexts).toEqual(['accounts', 'booking', 'catalog', 'mail', 'reporting', 'tasks'])
+    expect(contexts).toEqual(['accounts', 'booking', 'catalog', 'checkin', 'mail', 'reporting', 'tasks'])
     for (const c of contexts) expect(server).toContain(`${DOMAIN}/${c}/index.ts`)
     expect(domainFiles.filter(f => contextOf(f) === null)).toEqual([`${DOMAIN}/errors.ts`])
   })

@@ -4,5 +4,5 @@ import { getBooking } from '~~/server/domain/booking'
 export default defineEventHandler(async (event) => {
   const user = await requireApprovedUser(event)
   const { id } = getValidParams(event, IdParamSchema)
-  return getBooking(useDb(), user.id, id)
+  return withTicketCode(await getBooking(useDb(), user.id, id))
 })

@@ -10,5 +10,5 @@ export default defineEventHandler(async (event) => {
   requestMailFlush()
   // Which seats it gave back is not known here: every instance reads the screening's seats.
   announceSeats(booking.screening.id, { resync: true })
-  return booking
+  return withTicketCode(booking)
 })

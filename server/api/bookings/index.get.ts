@@ -4,5 +4,6 @@ import { listBookings } from '~~/server/domain/booking'
 export default defineEventHandler(async (event) => {
   const user = await requireApprovedUser(event)
   const query = getValidQuery(event, BookingListQuerySchema)
-  return listBookings(useDb(), user.id, query)
+  const page = await listBookings(useDb(), user.id, query)
+  return { ...page, items: page.items.map(withTicketCode) }
 })

@@ -9,5 +9,5 @@ export default defineEventHandler(async (event) => {
   // Booking ends the person's hold on the screening.
   announceSeats(input.screeningId, { taken: booking.seats }, { holder: user.id, seats: [], expiresAt: null })
   setResponseStatus(event, 201, 'Created')
-  return booking
+  return withTicketCode(booking)
 })

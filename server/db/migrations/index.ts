@@ -13,6 +13,7 @@ import * as m0011 from './0011_files'
 import * as m0012 from './0012_users_deleted'
 import * as m0013 from './0013_outbox_retention'
 import * as m0014 from './0014_halls'
+import * as m0015 from './0015_checkin'
 
 // A bundled server cannot read a folder, so migrations are listed here by hand.
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0012_users_deleted': m0012,
   '0013_outbox_retention': m0013,
   '0014_halls': m0014,
+  '0015_checkin': m0015,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -6,6 +6,7 @@ export { toAccount, toSessionUser, findUserById, createUser, touchLastSeen, list
 export type { AccountExport, LeaveOptions } from './leaving'
 export { deleteUser, closeAccount, exportAccount, anonymousName, anonymousEmail } from './leaving'
 export { authenticate } from './login'
+export { setUserRole } from './roles'
 export type { TokenClaims } from './tokens'
 export { TOKEN_TTL_SECONDS, signToken, verifyToken, revokeToken, findSessionUser, pruneRevokedTokens } from './tokens'
 export type { UnsubscribeState } from './unsubscribe'

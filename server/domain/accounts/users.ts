@@ -14,7 +14,7 @@ import { hashPassword, verifyPassword } from './passwords'
 const LAST_SEEN_RESOLUTION_MS = 10 * 60 * 1000
 
 /** The public shape of a user: never the hash. */
-function toUser(row: UserRow): User {
+export function toUser(row: UserRow): User {
   const { id, username, email, role } = row
   return { id, username, email, role, approved: row.approved_at !== null, createdAt: row.created_at }
 }
