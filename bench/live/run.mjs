@@ -18,7 +18,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { get } from 'node:http'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import autocannon from 'autocannon'
 import pg from 'pg'
 import { call, startApp, stopApp } from '../lib.mjs'
@@ -69,25 +70,6 @@ async function openStream(url, screeningId, onSeats) {
   })()
   await firstIn
   return () => controller.abort()
-}
-
-/**
- * A stream that only holds its connection and throws away what it gets: the streams of the
- * cost phase stand for browsers elsewhere, so they should cost this machine as little as
- * they can. Resolves once the first event is in.
- */
-function holdStream(url, screeningId) {
-  return new Promise((resolve, reject) => {
-    const req = get(`${url}/api/screenings/${screeningId}/live`, (res) => {
-      if (res.statusCode !== 200) return reject(new Error(`live: ${res.statusCode}`))
-      res.once('data', () => {
-        res.resume()
-        resolve(() => req.destroy())
-      })
-      res.on('error', () => {})
-    })
-    req.on('error', reject)
-  })
 }
 
 const rssMb = pid => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024
@@ -168,13 +150,17 @@ try {
   await bookings(b.url, world) // warm-up
   const without = await bookings(b.url, world)
   const rssBefore = rssMb(b.child.pid)
-  const closers = []
-  for (let i = 0; i < STREAMS; i += 50)
-    closers.push(...await Promise.all(Array.from({ length: Math.min(50, STREAMS - i) }, (_, k) => holdStream(b.url, world.screenings[(i + k) % SCREENINGS]))))
+  // The streams are held by a process of their own (holder.mjs): browsers elsewhere.
+  const holder = spawn(process.execPath, [new URL('./holder.mjs', import.meta.url).pathname, b.url, String(STREAMS), ...world.screenings.map(String)], { stdio: ['ignore', 'pipe', 'inherit'] })
+  await new Promise((resolve, reject) => {
+    holder.stdout.on('data', d => String(d).includes('ready') && resolve())
+    holder.once('exit', code => reject(new Error(`the stream holder exited (${code})`)))
+  })
   await new Promise(resolve => setTimeout(resolve, 2000))
   const rssAfter = rssMb(b.child.pid)
   const withStreams = await bookings(b.url, world)
-  for (const c of closers) c()
+  holder.kill()
+  await once(holder, 'exit')
   // Without streams again, so a machine busier (or quieter) in one phase skews neither way.
   const withoutAgain = await bookings(b.url, world)
   const baseline = (without + withoutAgain) / 2
