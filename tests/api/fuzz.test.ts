@@ -174,8 +174,9 @@ async function authVariants(): Promise<Auth[]> {
   ]
 }
 
-const authenticated = (who: Who) => who === 'user' || who === 'approved user' || who === 'admin'
-const authorised = (who: Who, auth: Auth) => who === 'admin' ? auth.as === 'admin' : authenticated(who) ? auth.as !== undefined : true
+const authenticated = (who: Who) => who === 'user' || who === 'approved user' || who === 'staff' || who === 'admin'
+/** Admins are staff too; the fuzzer's member is neither. */
+const authorised = (who: Who, auth: Auth) => who === 'admin' || who === 'staff' ? auth.as === 'admin' : authenticated(who) ? auth.as !== undefined : true
 
 /** The good request body of each operation that takes one (see Target.template). */
 function templates(): Record<string, { template: Record<string, unknown>, refused?: 'always' | 'template' }> {
@@ -195,6 +196,9 @@ function templates(): Record<string, { template: Record<string, unknown>, refuse
     updateScreening: { template: { startsAt: past, price: 100 }, refused: 'template' },
     createBooking: { template: { screeningId: Number(MISSING_ID), quantity: 1 }, refused: 'template' },
     updateBooking: { template: { quantity: 1 } },
+    moveBooking: { template: { screeningId: Number(MISSING_ID), quantity: 1 }, refused: 'template' },
+    setUserRole: { template: { role: 'user' } },
+    checkIn: { template: { code: 'TS1.1.AAAAAAAAAAAAAAAAAAAAAA' }, refused: 'template' },
   }
 }
 
@@ -306,7 +310,7 @@ function bodyRefused(t: Target, body: Body, type: string | undefined): boolean {
 interface Choice { path?: string, pathBad?: boolean, query?: string, body?: Body, type?: string | null, auth?: Auth, label: string }
 
 function makeCase(t: Target, r: F.Random, c: Choice): Case {
-  const goodAuth = t.who === 'admin' || t.who === 'anyone+admin' ? auths.find(a => a.as === 'admin')! : authenticated(t.who) ? auths.find(a => a.label === 'member')! : auths[0]!
+  const goodAuth = t.who === 'admin' || t.who === 'staff' || t.who === 'anyone+admin' ? auths.find(a => a.as === 'admin')! : authenticated(t.who) ? auths.find(a => a.label === 'member')! : auths[0]!
   const auth = c.auth ?? goodAuth
   // An id that no row has (MISSING_ID) is as good as a malformed one: the request acts on nothing.
   let pathValue = c.path
