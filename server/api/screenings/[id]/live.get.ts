@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http'
 import type { H3Event } from 'h3'
 import { IdParamSchema } from '#shared/schemas/common'
 import { getScreening } from '~~/server/domain/catalog'
+import type { ChangeEvent } from '~~/server/utils/live-seats'
 
 // The live seat map, as Server-Sent Events: a `seats` event of {taken, held} on connect,
 // then a `change` event of {taken, freed, held, released} whenever they change on any
@@ -26,60 +27,69 @@ export default defineEventHandler(async (event) => {
   return isServerless() ? webStream(event, id) : nodeStream(event, id, event.node.res)
 })
 
-async function nodeStream(event: H3Event, id: number, res: ServerResponse) {
-  /** stops following the seats, once following them */
-  let unsubscribe = () => {}
-  let closed = false
-  const end = () => {
-    if (!res.writableEnded) res.end()
-  }
-  const write = (bytes: Buffer | string) => {
-    if (closed) return
-    if (res.writableLength > MAX_BACKLOG) res.destroy()
-    else res.write(bytes)
-  }
-  const done = new Promise<void>(resolve => res.once('close', () => {
-    closed = true
-    clearInterval(keepalive)
-    unsubscribe()
-    resolve()
-  }))
-  const keepalive = setInterval(() => write(PING), KEEPALIVE_MS)
-  // Changes that come before the snapshot is sent wait for it.
-  let sent = false
-  const waiting: Buffer[] = []
-  const followed = await subscribeSeats(id, change => sent ? write(change.frame) : waiting.push(change.frame), end)
-  unsubscribe = followed.unsubscribe
-  if (closed) followed.unsubscribe()
-  setResponseHeaders(event, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', 'Connection': 'keep-alive' })
-  res.writeHead(200)
-  write(frame('seats', JSON.stringify(followed.snapshot)))
-  sent = true
-  for (const bytes of waiting) write(bytes)
-  await done
+/** Where one stream's events go: the snapshot, each change, a ping; `end` closes it. */
+interface Sink {
+  snapshot: (json: string) => void
+  change: (change: ChangeEvent) => void
+  ping: () => void
+  end: () => void
 }
 
-async function webStream(event: H3Event, id: number) {
-  const stream = createEventStream(event)
+/**
+ * Follows the screening's seats into `sink` until `onClosed` fires: the snapshot first,
+ * then each change (changes that come before the snapshot is sent wait for it), and a ping
+ * every 25 s.
+ */
+async function follow(id: number, sink: Sink, onClosed: (cb: () => void) => void): Promise<void> {
   let closed = false
   /** stops following the seats, once following them */
   let unsubscribe = () => {}
-  const keepalive = setInterval(() => void stream.push({ event: 'ping', data: '' }).catch(() => {}), KEEPALIVE_MS)
-  stream.onClosed(() => {
+  const keepalive = setInterval(sink.ping, KEEPALIVE_MS)
+  onClosed(() => {
     closed = true
     clearInterval(keepalive)
     unsubscribe()
   })
   let sent = false
-  const waiting: string[] = []
-  const followed = await subscribeSeats(id, (change) => {
-    if (sent) void stream.push({ event: 'change', data: change.json }).catch(() => {})
-    else waiting.push(change.json)
-  }, () => void stream.close())
+  const waiting: ChangeEvent[] = []
+  const followed = await subscribeSeats(id, change => sent ? sink.change(change) : waiting.push(change), sink.end)
   unsubscribe = followed.unsubscribe
   if (closed) followed.unsubscribe()
-  void stream.push({ event: 'seats', data: JSON.stringify(followed.snapshot) })
+  sink.snapshot(JSON.stringify(followed.snapshot))
   sent = true
-  for (const json of waiting) void stream.push({ event: 'change', data: json }).catch(() => {})
+  for (const change of waiting) sink.change(change)
+}
+
+async function nodeStream(event: H3Event, id: number, res: ServerResponse) {
+  const write = (bytes: Buffer | string) => {
+    if (res.destroyed || res.writableEnded) return
+    if (res.writableLength > MAX_BACKLOG) res.destroy()
+    else res.write(bytes)
+  }
+  const done = new Promise<void>(resolve => res.once('close', resolve))
+  await follow(id, {
+    snapshot: (json) => {
+      setResponseHeaders(event, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', 'Connection': 'keep-alive' })
+      res.writeHead(200)
+      write(frame('seats', json))
+    },
+    change: change => write(change.frame),
+    ping: () => write(PING),
+    end: () => {
+      if (!res.writableEnded) res.end()
+    },
+  }, cb => void done.then(cb))
+  await done
+}
+
+async function webStream(event: H3Event, id: number) {
+  const stream = createEventStream(event)
+  const push = (name: string, data: string) => void stream.push({ event: name, data }).catch(() => {})
+  await follow(id, {
+    snapshot: json => push('seats', json),
+    change: change => push('change', change.json),
+    ping: () => push('ping', ''),
+    end: () => void stream.close(),
+  }, cb => stream.onClosed(cb))
   return stream.send()
 }
