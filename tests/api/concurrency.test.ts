@@ -28,6 +28,18 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c()
 })
 
+/** Two server processes on a fresh PostgreSQL database, stopped and dropped after the tests. */
+async function twoInstances() {
+  const pgDb = await createPgDatabase(PG_BASE)
+  cleanups.push(() => pgDb.drop())
+  // One after the other, so the second finds the database migrated and the admin there.
+  const one = await startServer({ databaseUrl: pgDb.url, env: { NUXT_AUTH_SECRET: SECRET } })
+  cleanups.push(() => one.stop())
+  const two = await startServer({ databaseUrl: pgDb.url, env: { NUXT_AUTH_SECRET: SECRET } })
+  cleanups.push(() => two.stop())
+  return { pgDb, one, two }
+}
+
 async function catalogue(server: TestServer, adminToken: string, opts: { capacity: number, seatsPerRow: number }): Promise<Screening> {
   const venue = await server.request('POST', '/api/venues', { token: adminToken, body: { name: unique('Hall '), place: 'Mumbai', capacity: opts.capacity, seatsPerRow: opts.seatsPerRow } })
   const show = await server.request('POST', '/api/shows', { token: adminToken, body: { name: unique('Show '), tags: [], ticketPrice: 250 } })
@@ -118,13 +130,7 @@ describe('no oversell under concurrency', () => {
   })
 
   it('sells exactly 50 seats with two server processes sharing one PostgreSQL database', { timeout: 60_000 }, async () => {
-    const pgDb = await createPgDatabase(PG_BASE)
-    cleanups.push(() => pgDb.drop())
-    // One after the other, so the second finds the database migrated and the admin there.
-    const one = await startServer({ databaseUrl: pgDb.url, env: { NUXT_AUTH_SECRET: SECRET } })
-    cleanups.push(() => one.stop())
-    const two = await startServer({ databaseUrl: pgDb.url, env: { NUXT_AUTH_SECRET: SECRET } })
-    cleanups.push(() => two.stop())
+    const { pgDb, one, two } = await twoInstances()
 
     const adminToken = await login(one, ADMIN.username, ADMIN.password)
     const screening = await catalogue(one, adminToken, { capacity: 50, seatsPerRow: 10 })
@@ -213,12 +219,7 @@ describe('no oversell with seat holds in play', () => {
   })
 
   it('two server processes sharing one PostgreSQL database: likewise', { timeout: 60_000 }, async () => {
-    const pgDb = await createPgDatabase(PG_BASE)
-    cleanups.push(() => pgDb.drop())
-    const one = await startServer({ databaseUrl: pgDb.url, env: { NUXT_AUTH_SECRET: SECRET } })
-    cleanups.push(() => one.stop())
-    const two = await startServer({ databaseUrl: pgDb.url, env: { NUXT_AUTH_SECRET: SECRET } })
-    cleanups.push(() => two.stop())
+    const { pgDb, one, two } = await twoInstances()
     await sellOutWithHolds([one, two], await login(one, ADMIN.username, ADMIN.password))
     expectConsistent(await inspectDb({ databaseUrl: pgDb.url, dataDir: one.dataDir }))
   })
