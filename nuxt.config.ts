@@ -82,6 +82,8 @@ export default defineNuxtConfig({
     outboxRetentionDays: 30,
     /** minutes the seats someone picks are held for them while they choose (PUT /api/screenings/{id}/hold) */
     holdMinutes: 8,
+    /** minutes seats offered from a screening's waiting list stay held for the person offered them */
+    offerMinutes: 30,
     /** local time (HH:MM, in defaultTimezone) after which reminders:daily sends tomorrow's reminders */
     reminderTime: '18:00',
     defaultTimezone: 'Asia/Kolkata',

@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
 
 /**
  * Database types, one interface per table (Kysely style).
@@ -102,6 +102,28 @@ export interface SeatHoldsTable {
   seat: string
   user_id: number
   expires_at: string
+  /** set when the hold is a waiting-list offer: the entry it was offered for */
+  waitlist_id: ColumnType<number | null, number | null | undefined, number | null>
+}
+
+/** waiting: in the queue; offered: seats held for them; the rest are ended. */
+export type WaitlistStatus = 'waiting' | 'offered' | 'booked' | 'lapsed' | 'left' | 'closed'
+
+/** Someone waiting for seats at a screening, in the order they joined (by id). */
+export interface WaitlistEntriesTable {
+  id: Generated<number>
+  screening_id: number
+  user_id: number
+  quantity: number
+  category: string | null
+  status: ColumnType<WaitlistStatus, WaitlistStatus | undefined, WaitlistStatus>
+  created_at: string
+  offered_at: string | null
+  offer_expires_at: string | null
+  /** the seats offered, comma-separated */
+  offered_seats: string | null
+  /** when it stopped waiting (booked, lapsed, left, closed) */
+  ended_at: string | null
 }
 
 export interface BookingSeatsTable {
@@ -167,6 +189,7 @@ export interface Database {
   bookings: BookingsTable
   booking_seats: BookingSeatsTable
   seat_holds: SeatHoldsTable
+  waitlist_entries: WaitlistEntriesTable
   outbox: OutboxTable
   revoked_tokens: RevokedTokensTable
   rate_limits: RateLimitsTable

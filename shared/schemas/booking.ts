@@ -45,3 +45,13 @@ export const BookingListQuerySchema = PageQuerySchema.extend({
   status: z.enum(['confirmed', 'cancelled', 'all']).default('all'),
   when: z.enum(['upcoming', 'past', 'all']).default('all'),
 })
+
+/** POST /api/screenings/{id}/waitlist: how many seats one waits for, of which category (default: any). */
+export const WaitlistJoinSchema = z.object({
+  quantity: z.number({ error: 'Send the number of seats as a number' })
+    .int('Wait for whole seats')
+    .min(1, 'Wait for at least one seat')
+    .max(MAX_SEATS_PER_BOOKING, `Wait for at most ${MAX_SEATS_PER_BOOKING} seats`),
+  category: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'Use a category id of the hall, such as "prime"').optional(),
+}).strict()
+export type WaitlistJoinInput = z.infer<typeof WaitlistJoinSchema>

@@ -97,6 +97,12 @@ export const StatsResponse = z.object({
   totals: z.object({ tickets: z.number().int(), revenue: money, bookings: z.number().int(), upcomingScreenings: z.number().int(), pendingUsers: z.number().int() }),
   ticketsPerDay: z.array(z.object({ date: z.string(), tickets: z.number().int(), revenue: money })),
   shows: z.array(z.object({ id: z.number().int(), name: z.string(), tickets: z.number().int(), revenue: money, capacity: z.number().int(), occupancy: z.number() })),
+  waitlist: z.object({
+    waiting: z.object({ people: z.number().int(), seats: z.number().int() }).describe('on a waiting list now, not yet offered seats'),
+    offered: z.number().int().describe('offers open now'),
+    unserved: z.object({ people: z.number().int(), seats: z.number().int() }).describe('waited in vain: the screening began or was cancelled before seats came free for them'),
+    shows: z.array(z.object({ id: z.number().int(), name: z.string(), people: z.number().int(), seats: z.number().int() })).describe('the shows with the most seats wanted in vain (top 5)'),
+  }).describe('Demand the halls could not meet'),
 })
 
 export const AccountResponse = UserResponse.extend({ emailOptIn: z.boolean().describe('Receives reminders, nudges and monthly reports') })
@@ -123,5 +129,30 @@ export const AccountExportResponse = z.object({
 
 export const HoldResponse = z.object({
   seats: z.array(z.string()).describe('the seats held for you'),
-  expiresAt: instant.nullable().describe('when they go back; null when none are held'),
+  expiresAt: instant.nullable().describe('when the first of them goes back; null when none are held'),
+  offer: z.object({ seats: z.array(z.string()), expiresAt: instant }).nullable().describe('seats offered to you from the waiting list: held for you until then, whatever else you hold'),
+})
+
+const WaitlistScreening = z.object({ id: z.number().int(), startsAt: instant, show: z.object({ id: z.number().int(), name: z.string() }), venue: VenueRef })
+export const WaitlistEntryResponse = z.object({
+  id: z.number().int(),
+  status: z.enum(['waiting', 'offered']).describe('offered: seats are held for you until offer.expiresAt; book them with POST /api/bookings'),
+  quantity: z.number().int(),
+  category: z.string().nullable().describe('the seat category waited for; null: any'),
+  categoryName: z.string().nullable(),
+  position: z.number().int().nullable().describe('1 for the first person waiting; null once offered'),
+  createdAt: instant,
+  offer: z.object({ seats: z.array(z.string()), expiresAt: instant }).nullable(),
+  screening: WaitlistScreening,
+})
+export const ScreeningWaitlistResponse = z.object({
+  screeningId: z.number().int(),
+  size: z.number().int().describe('people waiting, not yet offered seats'),
+  seatsWanted: z.number().int(),
+  offered: z.number().int().describe('offers open now'),
+  oldest: instant.nullable().describe('when the person who has waited longest joined'),
+  entries: z.array(z.object({
+    id: z.number().int(), status: z.enum(['waiting', 'offered']), quantity: z.number().int(), category: z.string().nullable(), createdAt: instant,
+    offerExpiresAt: instant.nullable(), offeredSeats: z.array(z.string()), user: z.object({ id: z.number().int(), username: z.string() }),
+  })).describe('in order: first come, first served'),
 })

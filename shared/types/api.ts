@@ -216,3 +216,47 @@ export interface CheckinScreening {
   /** seats of the confirmed bookings let in */
   checkedIn: number
 }
+
+/** One's own place on a screening's waiting list (GET /api/waitlist, POST /api/screenings/{id}/waitlist). */
+export interface WaitlistEntry {
+  id: number
+  /** waiting: in the queue; offered: seats are held for them until `offer.expiresAt` */
+  status: 'waiting' | 'offered'
+  quantity: number
+  /** the category asked for (its id and name), or null for any seats */
+  category: string | null
+  categoryName: string | null
+  /** 1 for the first person waiting; null once offered */
+  position: number | null
+  createdAt: string
+  offer: { seats: string[], expiresAt: string } | null
+  screening: {
+    id: number
+    startsAt: string
+    show: { id: number, name: string }
+    venue: { id: number, name: string, place: string, timezone: string }
+  }
+}
+
+/** A screening's waiting list as admins see it (GET /api/screenings/{id}/waitlist). */
+export interface ScreeningWaitlist {
+  screeningId: number
+  /** people waiting (not yet offered) */
+  size: number
+  /** seats they want between them */
+  seatsWanted: number
+  /** offers open now */
+  offered: number
+  /** when the person who has waited longest joined, or null */
+  oldest: string | null
+  entries: Array<{
+    id: number
+    status: 'waiting' | 'offered'
+    quantity: number
+    category: string | null
+    createdAt: string
+    offerExpiresAt: string | null
+    offeredSeats: string[]
+    user: { id: number, username: string }
+  }>
+}

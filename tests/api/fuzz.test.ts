@@ -199,6 +199,8 @@ function templates(): Record<string, { template: Record<string, unknown>, refuse
     moveBooking: { template: { screeningId: Number(MISSING_ID), quantity: 1 }, refused: 'template' },
     setUserRole: { template: { role: 'user' } },
     checkIn: { template: { code: 'TS1.1.AAAAAAAAAAAAAAAAAAAAAA' }, refused: 'template' },
+    // Seats are free at the fuzzer's screening: joining its waiting list is refused (409).
+    joinWaitlist: { template: { quantity: 1 }, refused: 'template' },
   }
 }
 

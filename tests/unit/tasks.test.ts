@@ -25,8 +25,8 @@ describe('the scheduler gate', () => {
     expect(schedulerAllows(false, 'off')).toBe(true)
   })
 
-  it('ticks mail:flush every minute, reminders every 15 minutes, reports and the outbox retention hourly', () => {
-    expect(scheduledTasks()).toEqual({ '* * * * *': ['mail:flush'], '*/15 * * * *': ['reminders:daily'], '0 * * * *': ['reports:monthly'], '20 * * * *': ['outbox:prune'] })
+  it('ticks mail:flush and the waiting-list offers every minute, reminders every 15 minutes, reports and the outbox retention hourly', () => {
+    expect(scheduledTasks()).toEqual({ '* * * * *': ['mail:flush', 'waitlist:offers'], '*/15 * * * *': ['reminders:daily'], '0 * * * *': ['reports:monthly'], '20 * * * *': ['outbox:prune'] })
   })
 })
 

@@ -6,8 +6,10 @@ import { closeAccount } from '~~/server/domain/accounts'
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
   const { password, cancelBookings } = await readValidBody(event, AccountCloseSchema)
-  const { cancelled } = await closeAccount(useDb(), user.id, password, { cancelBookings, mail: useMailContext() })
+  const offers = useOfferSettings()
+  const { cancelled } = await closeAccount(useDb(), user.id, password, { cancelBookings, mail: offers.ctx, offers })
   if (cancelled) requestMailFlush()
+  announceOffers(offers)
   setResponseStatus(event, 204, 'No Content')
   return null
 })

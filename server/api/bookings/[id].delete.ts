@@ -5,10 +5,12 @@ import { cancelBooking } from '~~/server/domain/booking'
 export default defineEventHandler(async (event) => {
   const user = await requireApprovedUser(event)
   const { id } = getValidParams(event, IdParamSchema)
-  const result = await cancelBooking(useDb(), user.id, id, new Date(), { to: user.email, ctx: useMailContext() })
+  const notify = bookingNotify(user)
+  const result = await cancelBooking(useDb(), user.id, id, new Date(), notify)
   if (result.cancelledNow) {
     requestMailFlush()
     announceSeats(result.booking.screening.id, { freed: result.booking.seats })
+    announceOffers(notify.offers)
   }
   return result.booking
 })

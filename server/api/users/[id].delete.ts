@@ -9,8 +9,10 @@ export default defineEventHandler(async (event) => {
   const admin = await requireAdmin(event)
   const { id } = getValidParams(event, IdParamSchema)
   const { cancelBookings } = getValidQuery(event, UserDeleteQuerySchema)
-  const { cancelled } = await deleteUser(useDb(), id, admin.id, { cancelBookings, mail: useMailContext() })
+  const offers = useOfferSettings()
+  const { cancelled } = await deleteUser(useDb(), id, admin.id, { cancelBookings, mail: offers.ctx, offers })
   if (cancelled) requestMailFlush()
+  announceOffers(offers)
   setResponseStatus(event, 204, 'No Content')
   return null
 })

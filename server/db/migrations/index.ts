@@ -14,6 +14,7 @@ import * as m0012 from './0012_users_deleted'
 import * as m0013 from './0013_outbox_retention'
 import * as m0014 from './0014_halls'
 import * as m0015 from './0015_checkin'
+import * as m0016 from './0016_waitlist'
 
 // A bundled server cannot read a folder, so migrations are listed here by hand.
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0013_outbox_retention': m0013,
   '0014_halls': m0014,
   '0015_checkin': m0015,
+  '0016_waitlist': m0016,
 }
 
 export const migrationProvider: MigrationProvider = {

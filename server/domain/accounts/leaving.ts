@@ -2,7 +2,8 @@ import type { Db } from '../../db'
 import { writeTransaction } from '../../db/write'
 import type { UserRow } from '../../db/schema'
 import type { Booking } from '#shared/types/api'
-import { cancelUpcomingBookings, countUpcomingBookings, listBookings } from '../booking'
+import { cancelUpcomingBookings, countUpcomingBookings, leaveAllWaitlists, listBookings } from '../booking'
+import type { OfferSettings } from '../booking'
 import { Conflict, Invalid, NotFound } from '../errors'
 import type { MailContext } from '../mail'
 import { verifyPassword } from './passwords'
@@ -24,6 +25,8 @@ export interface LeaveOptions {
   cancelBookings?: boolean
   now?: Date
   mail?: MailContext
+  /** how the seats their cancelled bookings free are offered to waiting lists */
+  offers?: OfferSettings
 }
 
 const noSuchUser = () => new NotFound('No such user')
@@ -38,7 +41,8 @@ async function leave(trx: Db, user: UserRow, opts: LeaveOptions, whose: string):
   if (upcoming && !opts.cancelBookings) {
     throw new Conflict(`${whose} ${upcoming} upcoming booking${upcoming === 1 ? '' : 's'}: cancel ${upcoming === 1 ? 'it' : 'them'} first, or cancel ${upcoming === 1 ? 'it' : 'them'} along with the account`, { upcomingBookings: upcoming })
   }
-  const cancelled = upcoming ? await cancelUpcomingBookings(trx, user.id, user.email, now, opts.mail) : 0
+  const cancelled = upcoming ? await cancelUpcomingBookings(trx, user.id, user.email, now, opts.mail, opts.offers) : 0
+  await leaveAllWaitlists(trx, user.id, now)
   const history = await trx.selectFrom('bookings').select('id').where('user_id', '=', user.id).limit(1).executeTakeFirst()
   if (!history) {
     // Nobody's history to keep (and so no cancellation written): their emails go with them.

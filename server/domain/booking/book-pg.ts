@@ -28,7 +28,8 @@ const READ = keepPrepared(`select s.id, s.starts_at, s.price, s.prices, s.capaci
   v.layout_version, v.id as venue_id, v.name as venue_name, v.place, v.timezone,
   sh.id as show_id, sh.name as show_name, sh.poster_key, sh.duration_minutes,
   (select string_agg(seat, ',') from booking_seats where screening_id = s.id) as taken,
-  (select string_agg(seat, ',') from seat_holds where screening_id = s.id and expires_at > $2 and user_id <> $3) as held
+  (select string_agg(seat, ',') from seat_holds where screening_id = s.id and expires_at > $2 and user_id <> $3) as held,
+  exists (select 1 from waitlist_entries where screening_id = s.id and user_id = $3 and status in ('waiting', 'offered')) as queued
 from screenings s join venues v on v.id = s.venue_id join shows sh on sh.id = s.show_id
 where s.id = $1`)
 
@@ -81,10 +82,15 @@ interface Read {
   duration_minutes: number
   taken: string | null
   held: string | null
+  /** the booker is on this screening's waiting list (the locked path ends their entry) */
+  queued: boolean
 }
 
 /** Thrown when another booking took one of the picked seats between the read and the write. */
 export class SeatClash extends Error {}
+
+/** Thrown when the booker is on the screening's waiting list: their entry ends with the booking, on the locked path. */
+export class NeedsLock extends Error {}
 
 const leftOf = (s: Read) => s.capacity - s.seats_sold
 
@@ -98,6 +104,7 @@ export async function bookOnPostgres(db: Db, userId: number, input: BookingCreat
   const s = (await db.executeQuery<Read>(CompiledQuery.raw(READ, [input.screeningId, nowIso, userId]))).rows[0]
   if (!s || s.cancelled_at) throw new NotFound('No such screening')
   if (new Date(s.starts_at) <= now) throw new Conflict('This screening has already started: bookings can no longer be made or changed', { seatsLeft: 0 })
+  if (s.queued) throw new NeedsLock()
   const held = new Set(s.held ? s.held.split(',') : [])
   const taken = new Set([...(s.taken ? s.taken.split(',') : []), ...held])
   const hall = await loadHall(db, s.venue_id, s.layout_version)

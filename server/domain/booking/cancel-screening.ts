@@ -4,6 +4,7 @@ import { lockShows, refreshShowtimes } from '../catalog'
 import { Conflict, NotFound } from '../errors'
 import { bookingCancelledEmail, enqueueEmail } from '../mail'
 import type { MailContext } from '../mail'
+import { closeWaitlist } from './offers'
 import { splitSeats } from './queries'
 
 export interface CancelledBooking {
@@ -46,6 +47,7 @@ export async function cancelScreening(db: Db, id: number, now = new Date(), mail
     }
     await trx.deleteFrom('booking_seats').where('screening_id', '=', id).execute()
     await trx.updateTable('screenings').set({ cancelled_at: nowIso, seats_sold: 0 }).where('id', '=', id).execute()
+    await closeWaitlist(trx, id, now)
     await refreshShowtimes(trx, [screening.show_id], now)
     if (mail && confirmed.length) {
       const s = await trx.selectFrom('screenings as s').innerJoin('shows as sh', 'sh.id', 's.show_id').innerJoin('venues as v', 'v.id', 's.venue_id')

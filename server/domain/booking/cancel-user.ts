@@ -2,7 +2,10 @@ import type { Db } from '../../db'
 import { isPostgres } from '../../db'
 import { bookingCancelledEmail, enqueueEmail } from '../mail'
 import type { MailContext } from '../mail'
+import { offerFreeSeats } from './offers'
+import type { OfferSettings } from './offers'
 import { splitSeats } from './queries'
+import { leaveAllWaitlists } from './waitlist'
 
 // A person's upcoming bookings, when they leave: how many there are, and cancelling them
 // all inside the transaction that removes the person, each with its cancellation email.
@@ -22,7 +25,7 @@ export async function countUpcomingBookings(db: Db, userId: number, now: Date): 
  * outbox, as a cancellation by its owner would. Past bookings are history and stay as
  * they are. Returns how many were cancelled.
  */
-export async function cancelUpcomingBookings(trx: Db, userId: number, email: string, now: Date, mail?: MailContext): Promise<number> {
+export async function cancelUpcomingBookings(trx: Db, userId: number, email: string, now: Date, mail?: MailContext, offers?: OfferSettings): Promise<number> {
   const nowIso = now.toISOString()
   // The screenings first, in id order, as every booking change locks them (no deadlocks).
   let screenings = trx.selectFrom('screenings').select('id').where('id', 'in',
@@ -46,5 +49,8 @@ export async function cancelUpcomingBookings(trx: Db, userId: number, email: str
       }, email, 'account-closed', mail), now)
     }
   }
+  // Their seats go to the waiting lists (they leave their own places on them first).
+  await leaveAllWaitlists(trx, userId, now)
+  for (const id of new Set(upcoming.map(b => b.screening_id))) await offerFreeSeats(trx, id, now, offers)
   return upcoming.length
 }

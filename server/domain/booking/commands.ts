@@ -9,13 +9,15 @@ import type { Booking } from '#shared/types/api'
 import { Conflict } from '../errors'
 import { deferredBookingEmail, enqueueEmail } from '../mail'
 import type { MailContext } from '../mail'
-import { SeatClash, bookOnPostgres } from './book-pg'
+import { NeedsLock, SeatClash, bookOnPostgres } from './book-pg'
 import { getBooking, noSuchBooking, splitSeats } from './queries'
 import { seatCacheOf } from './seat-cache'
 import { bestSeats, seatsNear, sortSeats } from '#shared/seating'
 import { asConflict, assertSeatsExist, claimCount, insertSeats, loadScreening, lockScreening, screeningForBooking, soldOut, takenSeats } from './seats'
 import { bookingMail, confirmedBooking } from './views'
 import { clashMessage, releaseHold, seatsHeldByOthers } from './holds'
+import { endOwnEntry, offerFreeSeats } from './offers'
+import type { OfferSettings } from './offers'
 import { categoryPrices, loadHall } from '../catalog'
 import { assertCategory, categoryName, linesOf, priceSeats, totalOf, unitPriceOf } from './pricing'
 
@@ -51,6 +53,8 @@ async function withFreshReference<T>(run: (reference: string) => Promise<T>): Pr
 export interface BookingNotify {
   to: string
   ctx: MailContext
+  /** how seats this frees are offered to the screening's waiting list (offers.ts) */
+  offers?: OfferSettings
 }
 
 const insertBooking = prepared((db: Db, reference: string, userId: number, screeningId: number, quantity: number, unitPrice: number, total: number, seats: string, lines: string, createdAt: string, updatedAt: string) =>
@@ -83,6 +87,7 @@ export async function createBooking(db: Db, userId: number, input: BookingCreate
         return await withFreshReference(reference => bookOnPostgres(db, userId, input, reference, now, notify))
       }
       catch (err) {
+        if (err instanceof NeedsLock) break
         if (!(err instanceof SeatClash)) throw err
       }
     }
@@ -123,6 +128,8 @@ async function createBookingLocked(db: Db, userId: number, input: BookingCreateI
     const row = (await insertBooking(trx, reference, userId, s.id, n, unitPriceOf(lines), totalOf(lines), seats.join(','), JSON.stringify(lines), nowIso, nowIso)).rows[0]!
     await insertSeats(trx, s.id, row.id, seats)
     await releaseHold(trx, s.id, userId)
+    // Booked: off the screening's waiting list, and offered seats not taken go on.
+    await endOwnEntry(trx, s.id, userId, 'booked', now, notify?.offers)
     if (cache) {
       // One trigger step per seat row: the version the screening now has.
       for (const seat of seats) taken.add(seat)
@@ -190,6 +197,9 @@ export async function changeBooking(db: Db, userId: number, id: number, patch: B
     await releaseHold(trx, s.id, userId)
     if (drop.length) await trx.deleteFrom('booking_seats').where('booking_id', '=', b.id).where('seat', 'in', drop).execute()
     if (add.length) await insertSeats(trx, s.id, b.id, add)
+    // Seats given back are offered to the waiting list; taking seats ends one's own place on it.
+    const endedOwn = add.length > 0 && await endOwnEntry(trx, s.id, userId, 'booked', now, notify?.offers)
+    if (drop.length && !endedOwn) await offerFreeSeats(trx, s.id, now, notify?.offers)
     // Seats kept keep the price they were sold at, and seats added in a category the booking
     // already has cost what it paid there; only a new category costs today's price.
     const before = linesOf(b.lines, held, b.unit_price)
@@ -227,6 +237,7 @@ export async function cancelBooking(db: Db, userId: number, id: number, now = ne
     if (Number(res.numUpdatedRows) !== 1) return false
     await trx.deleteFrom('booking_seats').where('booking_id', '=', b.id).execute()
     await trx.updateTable('screenings').set(eb => ({ seats_sold: eb('seats_sold', '-', b.quantity) })).where('id', '=', b.screening_id).execute()
+    await offerFreeSeats(trx, b.screening_id, now, notify?.offers)
     if (notify) {
       const mail = bookingMail(s, { id: b.id, reference: b.reference, status: 'cancelled', userId, lines: linesOf(b.lines, splitSeats(b.seats), b.unit_price) })
       await enqueueEmail(trx, deferredBookingEmail({ name: 'booking-cancelled', booking: mail, ctx: notify.ctx, reason: 'user' }, notify.to), now)

@@ -6,6 +6,8 @@ import { loadHall } from '../catalog'
 import { Conflict } from '../errors'
 import { assertSeatsExist, loadScreening, lockScreening, takenSeats } from './seats'
 import { sortSeats } from '#shared/seating'
+import type { OfferSettings } from './offers'
+import { clearExpired, offerFreeSeats } from './offers'
 
 // Seat holds: while someone chooses, the seats they picked are theirs for a few minutes
 // (NUXT_HOLD_MINUTES), so nobody else can book or hold them. A hold is one row per seat
@@ -18,50 +20,61 @@ import { sortSeats } from '#shared/seating'
 export const MAX_HELD_SCREENINGS = 3
 
 export interface Hold {
+  /** the seats held for this person: those they chose and those offered to them */
   seats: string[]
-  /** when the seats go back, or null when none are held */
+  /** when the first of them goes back, or null when none are held */
   expiresAt: string | null
+  /** seats offered to them from the waiting list (offers.ts), held until then whatever they choose */
+  offer: { seats: string[], expiresAt: string } | null
 }
 
 /**
  * Replaces the user's hold on a screening with `seats` (none: lets go). Conflict, naming
  * them in `data.taken`, when a seat is booked or held by someone else; the user's hold stays
  * as it was then. A hold keeps the expiry it started with while it lasts (changing seats does
- * not extend it); a new one runs for `minutes`.
+ * not extend it); a new one runs for `minutes`. Seats offered to them from the waiting list
+ * stay held for them until the offer ends, chosen or not; seats let go are offered on.
  */
-export async function holdSeats(db: Db, userId: number, screeningId: number, seats: string[], minutes: number, now = new Date()): Promise<Hold> {
+export async function holdSeats(db: Db, userId: number, screeningId: number, seats: string[], minutes: number, now = new Date(), offers?: OfferSettings): Promise<Hold> {
   const nowIso = now.toISOString()
   return writeTransaction(db, async (trx): Promise<Hold> => {
     await lockScreening(trx, screeningId)
     const s = await loadScreening(trx, screeningId, now)
     const wanted = sortSeats(seats)
     if (wanted.length) assertSeatsExist(wanted, await loadHall(trx, s.venue_id, s.layout_version))
-    await trx.deleteFrom('seat_holds').where('screening_id', '=', screeningId).where('expires_at', '<=', nowIso).execute()
-    const mine = await trx.selectFrom('seat_holds').select('expires_at').where('screening_id', '=', screeningId).where('user_id', '=', userId).limit(1).executeTakeFirst()
-    if (wanted.length) {
+    await clearExpired(trx, screeningId, now)
+    const own = await trx.selectFrom('seat_holds').select(['seat', 'expires_at', 'waitlist_id']).where('screening_id', '=', screeningId).where('user_id', '=', userId).execute()
+    const offered = own.filter(r => r.waitlist_id !== null)
+    const offeredSeats = new Set(offered.map(r => r.seat))
+    const mine = own.find(r => r.waitlist_id === null)
+    const chosen = wanted.filter(seat => !offeredSeats.has(seat))
+    if (chosen.length) {
       const booked = await takenSeats(trx, screeningId)
       const others = new Set((await trx.selectFrom('seat_holds').select('seat').where('screening_id', '=', screeningId)
-        .where('user_id', '!=', userId).where('seat', 'in', wanted).execute()).map(r => r.seat))
-      const taken = wanted.filter(seat => booked.has(seat) || others.has(seat))
+        .where('user_id', '!=', userId).where('seat', 'in', chosen).execute()).map(r => r.seat))
+      const taken = chosen.filter(seat => booked.has(seat) || others.has(seat))
       if (taken.length) {
         const list = taken.join(', ')
         throw new Conflict(`${taken.length === 1 ? `${list} is` : `${list} are`} taken or being chosen by someone else`, { taken })
       }
       if (!mine) {
         const elsewhere = await trx.selectFrom('seat_holds').select(eb => eb.fn.count<number>(sql`distinct screening_id`).as('n'))
-          .where('user_id', '=', userId).where('screening_id', '!=', screeningId).where('expires_at', '>', nowIso).executeTakeFirstOrThrow()
+          .where('user_id', '=', userId).where('screening_id', '!=', screeningId).where('expires_at', '>', nowIso).where('waitlist_id', 'is', null).executeTakeFirstOrThrow()
         if (Number(elsewhere.n) >= MAX_HELD_SCREENINGS)
           throw new Conflict(`You are holding seats for ${MAX_HELD_SCREENINGS} other screenings: book them or let them go first`, { heldScreenings: Number(elsewhere.n) })
       }
     }
-    await trx.deleteFrom('seat_holds').where('screening_id', '=', screeningId).where('user_id', '=', userId).execute()
+    await trx.deleteFrom('seat_holds').where('screening_id', '=', screeningId).where('user_id', '=', userId).where('waitlist_id', 'is', null).execute()
     // On PostgreSQL a booking reads the held seats and then claims its own in one statement;
     // moving seats_version makes a claim that read before this hold pick again (book-pg.ts).
     if (isPostgres(trx)) await trx.updateTable('screenings').set(eb => ({ seats_version: eb('seats_version', '+', 1) })).where('id', '=', screeningId).execute()
-    if (!wanted.length) return { seats: [], expiresAt: null }
-    const expiresAt = mine?.expires_at ?? new Date(now.getTime() + minutes * 60_000).toISOString()
-    await trx.insertInto('seat_holds').values(wanted.map(seat => ({ screening_id: screeningId, seat, user_id: userId, expires_at: expiresAt }))).execute()
-    return { seats: wanted, expiresAt }
+    const expiresAt = chosen.length ? (mine?.expires_at ?? new Date(now.getTime() + minutes * 60_000).toISOString()) : null
+    if (chosen.length) await trx.insertInto('seat_holds').values(chosen.map(seat => ({ screening_id: screeningId, seat, user_id: userId, expires_at: expiresAt! }))).execute()
+    // Seats let go may be what someone on the waiting list is waiting for.
+    if (mine) await offerFreeSeats(trx, screeningId, now, offers)
+    const offer = offered.length ? { seats: sortSeats([...offeredSeats]), expiresAt: offered[0]!.expires_at } : null
+    const first = [expiresAt, offer?.expiresAt].filter((t): t is string => !!t).sort()[0] ?? null
+    return { seats: sortSeats([...chosen, ...offeredSeats]), expiresAt: first, offer }
   })
 }
 

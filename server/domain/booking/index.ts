@@ -1,6 +1,6 @@
 // Booking: reading one's bookings, claiming seats (the conditional counter, the seat rows,
 // the seat cache on SQLite), making, changing and cancelling a booking, the CSV and
-// calendar exports, and cancelling a screening's bookings.
+// calendar exports, cancelling a screening's bookings, and its waiting list and offers.
 
 export { getBooking, listBookings, listScreeningBookings } from './queries'
 export { createBooking, changeBooking, cancelBooking } from './commands'
@@ -14,3 +14,6 @@ export { bestSeats, seatsNear, sortSeats } from '#shared/seating'
 export { SeatCache } from './seat-cache'
 export { holdSeats, MAX_HELD_SCREENINGS } from './holds'
 export type { Hold } from './holds'
+export { joinWaitlist, listWaitlist, leaveWaitlist, leaveAllWaitlists, screeningWaitlist, waitlistSizes, MAX_OPEN_ENTRIES } from './waitlist'
+export { sweepWaitlists, offerAtVenue } from './offers'
+export type { OfferSettings, MadeOffer, SweepResult } from './offers'

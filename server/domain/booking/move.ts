@@ -8,6 +8,7 @@ import { bestSeats, sortSeats } from '#shared/seating'
 import { categoryPrices, loadHall } from '../catalog'
 import type { BookingNotify } from './commands'
 import { clashMessage, releaseHold, seatsHeldByOthers } from './holds'
+import { endOwnEntry, offerFreeSeats } from './offers'
 import { assertCategory, categoryName, priceSeats, totalOf, unitPriceOf } from './pricing'
 import { getBooking, noSuchBooking, splitSeats } from './queries'
 import { asConflict, assertSeatsExist, claimCount, insertSeats, lockScreening, screeningForBooking, soldOut, takenSeats } from './seats'
@@ -77,12 +78,13 @@ export async function moveBooking(db: Db, userId: number, id: number, input: Boo
     const freed = splitSeats(b.seats)
     await trx.deleteFrom('booking_seats').where('booking_id', '=', b.id).execute()
     await trx.updateTable('screenings').set(eb => ({ seats_sold: eb('seats_sold', '-', b.quantity) })).where('id', '=', b.screening_id).execute()
-    // waiting list: `freed` at `b.screening_id` are the seats to offer to its waiting list
-    // (issue 15, item 2), in this transaction, once the waitlist context exists.
+    // The seats given back go to the old screening's waiting list, in this transaction.
+    await offerFreeSeats(trx, b.screening_id, now, notify?.offers)
 
     await insertSeats(trx, s.id, b.id, seats)
     // The mover's own hold on the new screening is used up by the move.
     await releaseHold(trx, s.id, userId)
+    await endOwnEntry(trx, s.id, userId, 'booked', now, notify?.offers)
     const lines = priceSeats(hall, categoryPrices(hall, s.price, s.prices), seats)
     const nowIso = now.toISOString()
     await trx.updateTable('bookings').set({

@@ -36,6 +36,12 @@ export const TASKS: TaskDefinition[] = [
     cron: '20 * * * *',
     schedule: () => 'Every hour',
   },
+  {
+    name: 'waitlist:offers',
+    description: 'Offer seats freed by time (expired holds and offers) to the waiting lists; close the lists of started screenings',
+    cron: '* * * * *',
+    schedule: () => 'Every minute',
+  },
   { name: 'db:seed', description: 'Fill an empty database with a demo catalogue', cron: null, schedule: () => 'On demand' },
 ]
 
