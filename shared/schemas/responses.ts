@@ -125,6 +125,11 @@ export const AccountExportResponse = z.object({
   account: AccountResponse.extend({ lastSeenAt: instant.nullable() }),
   bookings: z.array(BookingResponse).describe('Every booking, confirmed or cancelled, newest first'),
   emails: z.array(z.object({ id: z.number().int(), to: z.string(), subject: z.string(), kind: z.string(), status: z.string(), createdAt: instant, sentAt: instant.nullable() })).describe('Every email TicketShow wrote to you'),
+  waitlist: z.array(z.object({
+    id: z.number().int(), screeningId: z.number().int(), quantity: z.number().int(), category: z.string().nullable(),
+    status: z.enum(['waiting', 'offered', 'booked', 'lapsed', 'left', 'closed']), createdAt: instant,
+    offeredSeats: z.array(z.string()), offerExpiresAt: instant.nullable(), endedAt: instant.nullable(),
+  })).describe('Every waiting list you joined, and what became of it'),
 })
 
 export const HoldResponse = z.object({

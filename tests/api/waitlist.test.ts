@@ -187,6 +187,22 @@ describe('offers', () => {
     expect((await mine(waiter!.token))[0]!.offer!.seats).toHaveLength(2)
   })
 
+  it('closing one\'s account leaves one\'s waiting lists: an offer goes on to the next person; the export lists them', async () => {
+    const [id] = await screenings(server, adminToken, 2)
+    const [owner, leaver, next] = await Promise.all([1, 2, 3].map(() => createApprovedUser(server, adminToken)))
+    const booking = (await book(owner!.token, { screeningId: id, quantity: 2 })).body
+    const entry = (await join(leaver!.token, id!, { quantity: 1 })).body
+    await join(next!.token, id!, { quantity: 1 })
+    const exported = await server.request('GET', '/api/account/export', { token: leaver!.token })
+    expect(exported.body.waitlist).toEqual([expect.objectContaining({ id: entry.id, screeningId: id, quantity: 1, status: 'waiting', offeredSeats: [] })])
+
+    expect((await server.request('PATCH', `/api/bookings/${booking.id}`, { token: owner!.token, body: { quantity: 1 } })).status).toBe(200)
+    expect((await mine(leaver!.token))[0]!.status).toBe('offered')
+    expect((await server.request('POST', '/api/account/close', { token: leaver!.token, body: { password: leaver!.password } })).status).toBe(204)
+    expect((await mine(next!.token))[0]!.offer!.seats).toEqual(['A2'])
+    expect((await seatMap(id!)).filter(s => s.held).map(s => s.label)).toEqual(['A2'])
+  })
+
   it('the dashboard counts who is waiting and who waited in vain', async () => {
     const [id] = await screenings(server, adminToken, 1)
     const [owner, waiter] = await Promise.all([1, 2].map(() => createApprovedUser(server, adminToken)))

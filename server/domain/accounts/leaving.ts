@@ -42,7 +42,7 @@ async function leave(trx: Db, user: UserRow, opts: LeaveOptions, whose: string):
     throw new Conflict(`${whose} ${upcoming} upcoming booking${upcoming === 1 ? '' : 's'}: cancel ${upcoming === 1 ? 'it' : 'them'} first, or cancel ${upcoming === 1 ? 'it' : 'them'} along with the account`, { upcomingBookings: upcoming })
   }
   const cancelled = upcoming ? await cancelUpcomingBookings(trx, user.id, user.email, now, opts.mail, opts.offers) : 0
-  await leaveAllWaitlists(trx, user.id, now)
+  await leaveAllWaitlists(trx, user.id, now, opts.offers)
   const history = await trx.selectFrom('bookings').select('id').where('user_id', '=', user.id).limit(1).executeTakeFirst()
   if (!history) {
     // Nobody's history to keep (and so no cancellation written): their emails go with them.
@@ -108,9 +108,10 @@ export interface AccountExport {
   account: ReturnType<typeof toAccount> & { lastSeenAt: string | null }
   bookings: Booking[]
   emails: Array<{ id: number, to: string, subject: string, kind: string, status: string, createdAt: string, sentAt: string | null }>
+  waitlist: Array<{ id: number, screeningId: number, quantity: number, category: string | null, status: string, createdAt: string, offeredSeats: string[], offerExpiresAt: string | null, endedAt: string | null }>
 }
 
-/** Everything TicketShow holds about a person: their account, every booking, every email written to them. */
+/** Everything TicketShow holds about a person: their account, every booking, every email written to them, every waiting list they were on. */
 export async function exportAccount(db: Db, userId: number, now = new Date()): Promise<AccountExport> {
   const user = await liveUser(db, userId)
   const bookings: Booking[] = []
@@ -121,10 +122,16 @@ export async function exportAccount(db: Db, userId: number, now = new Date()): P
   }
   const emails = await db.selectFrom('outbox').select(['id', 'to', 'subject', 'kind', 'status', 'created_at', 'sent_at'])
     .where('user_id', '=', userId).orderBy('id').execute()
+  const entries = await db.selectFrom('waitlist_entries').select(['id', 'screening_id', 'quantity', 'category', 'status', 'created_at', 'offered_seats', 'offer_expires_at', 'ended_at'])
+    .where('user_id', '=', userId).orderBy('id').execute()
   return {
     exportedAt: now.toISOString(),
     account: { ...toAccount(user), lastSeenAt: user.last_seen_at },
     bookings,
     emails: emails.map(e => ({ id: e.id, to: e.to, subject: e.subject, kind: e.kind, status: e.status, createdAt: e.created_at, sentAt: e.sent_at })),
+    waitlist: entries.map(e => ({
+      id: e.id, screeningId: e.screening_id, quantity: e.quantity, category: e.category, status: e.status, createdAt: e.created_at,
+      offeredSeats: (e.offered_seats ?? '').split(',').filter(Boolean), offerExpiresAt: e.offer_expires_at, endedAt: e.ended_at,
+    })),
   }
 }

@@ -5,7 +5,7 @@ import type { MailContext } from '../mail'
 import { offerFreeSeats } from './offers'
 import type { OfferSettings } from './offers'
 import { splitSeats } from './queries'
-import { leaveAllWaitlists } from './waitlist'
+import { leaveAllWaitlists, screeningsWaitedFor } from './waitlist'
 
 // A person's upcoming bookings, when they leave: how many there are, and cancelling them
 // all inside the transaction that removes the person, each with its cancellation email.
@@ -28,11 +28,14 @@ export async function countUpcomingBookings(db: Db, userId: number, now: Date): 
 export async function cancelUpcomingBookings(trx: Db, userId: number, email: string, now: Date, mail?: MailContext, offers?: OfferSettings): Promise<number> {
   const nowIso = now.toISOString()
   // The screenings first, in id order, as every booking change locks them (no deadlocks).
-  let screenings = trx.selectFrom('screenings').select('id').where('id', 'in',
-    trx.selectFrom('bookings').select('screening_id').where('user_id', '=', userId).where('status', '=', 'confirmed'))
-    .where('starts_at', '>', nowIso).orderBy('id')
+  // So are those where they wait or hold seats, which they leave first.
+  let screenings = trx.selectFrom('screenings').select('id').where(eb => eb.or([
+    eb('id', 'in', trx.selectFrom('bookings').select('screening_id').where('user_id', '=', userId).where('status', '=', 'confirmed')),
+    eb('id', 'in', screeningsWaitedFor(trx, userId)),
+  ])).where('starts_at', '>', nowIso).orderBy('id')
   if (isPostgres(trx)) screenings = screenings.forUpdate()
   await screenings.execute()
+  await leaveAllWaitlists(trx, userId, now, offers)
   const upcoming = await trx.selectFrom('bookings as b').innerJoin('screenings as s', 's.id', 'b.screening_id')
     .innerJoin('shows as sh', 'sh.id', 's.show_id').innerJoin('venues as v', 'v.id', 's.venue_id')
     .select(['b.id', 'b.reference', 'b.screening_id', 'b.quantity', 'b.total', 'b.seats', 's.starts_at', 'sh.id as show_id', 'sh.name as show_name', 'sh.duration_minutes', 'v.name as venue_name', 'v.place', 'v.timezone'])
@@ -49,8 +52,7 @@ export async function cancelUpcomingBookings(trx: Db, userId: number, email: str
       }, email, 'account-closed', mail), now)
     }
   }
-  // Their seats go to the waiting lists (they leave their own places on them first).
-  await leaveAllWaitlists(trx, userId, now)
+  // Their seats go to the waiting lists.
   for (const id of new Set(upcoming.map(b => b.screening_id))) await offerFreeSeats(trx, id, now, offers)
   return upcoming.length
 }

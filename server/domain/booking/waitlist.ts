@@ -113,10 +113,24 @@ export async function leaveWaitlist(db: Db, userId: number, entryId: number, now
   })
 }
 
-/** Everyone on the user's waiting lists leaves them (their account is closing): open offers are let go. */
-export async function leaveAllWaitlists(trx: Db, userId: number, now: Date): Promise<void> {
+/** The screenings where the user waits or holds seats, whose locks their leaving takes. */
+export function screeningsWaitedFor(trx: Db, userId: number) {
+  return trx.selectFrom('waitlist_entries').select('screening_id').where('user_id', '=', userId).where('status', 'in', OPEN)
+    .union(trx.selectFrom('seat_holds').select('screening_id').where('user_id', '=', userId))
+}
+
+/**
+ * The user leaves every waiting list and lets go of every hold (their account is closing,
+ * `trx` its write transaction): what they were offered or held goes to the next people
+ * waiting, each screening under its lock (taken in id order).
+ */
+export async function leaveAllWaitlists(trx: Db, userId: number, now: Date, settings?: OfferSettings): Promise<void> {
+  const ids = [...new Set((await screeningsWaitedFor(trx, userId).execute()).map(r => r.screening_id))].sort((a, b) => a - b)
+  if (!ids.length) return
+  for (const id of ids) await lockScreening(trx, id)
   await trx.updateTable('waitlist_entries').set({ status: 'left', ended_at: now.toISOString() }).where('user_id', '=', userId).where('status', 'in', OPEN).execute()
   await trx.deleteFrom('seat_holds').where('user_id', '=', userId).execute()
+  for (const id of ids) await offerFreeSeats(trx, id, now, settings)
 }
 
 /** A screening's open waiting list, in order, for admins. NotFound for an unknown screening. */
