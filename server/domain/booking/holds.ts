@@ -1,10 +1,9 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db'
-import { isPostgres } from '../../db'
 import { writeTransaction } from '../../db/write'
 import { loadHall } from '../catalog'
 import { Conflict } from '../errors'
-import { assertSeatsExist, loadScreening, lockScreening, takenSeats } from './seats'
+import { assertSeatsExist, loadScreening, lockScreening, repickOnPostgres, takenSeats } from './seats'
 import { sortSeats } from '#shared/seating'
 import type { OfferSettings } from './offers'
 import { clearExpired, offerFreeSeats } from './offers'
@@ -65,9 +64,7 @@ export async function holdSeats(db: Db, userId: number, screeningId: number, sea
       }
     }
     await trx.deleteFrom('seat_holds').where('screening_id', '=', screeningId).where('user_id', '=', userId).where('waitlist_id', 'is', null).execute()
-    // On PostgreSQL a booking reads the held seats and then claims its own in one statement;
-    // moving seats_version makes a claim that read before this hold pick again (book-pg.ts).
-    if (isPostgres(trx)) await trx.updateTable('screenings').set(eb => ({ seats_version: eb('seats_version', '+', 1) })).where('id', '=', screeningId).execute()
+    await repickOnPostgres(trx, screeningId)
     const expiresAt = chosen.length ? (mine?.expires_at ?? new Date(now.getTime() + minutes * 60_000).toISOString()) : null
     if (chosen.length) await trx.insertInto('seat_holds').values(chosen.map(seat => ({ screening_id: screeningId, seat, user_id: userId, expires_at: expiresAt! }))).execute()
     // Seats let go may be what someone on the waiting list is waiting for.

@@ -1,11 +1,10 @@
 import type { Db } from '../../db'
-import { isPostgres } from '../../db'
 import { writeTransaction } from '../../db/write'
 import { loadHall } from '../catalog'
 import { enqueueEmail, waitlistOfferEmail } from '../mail'
 import type { MailContext } from '../mail'
 import { bestSeats, sortSeats } from '#shared/seating'
-import { lockScreening, screeningForBooking, takenSeats } from './seats'
+import { lockScreening, repickOnPostgres, screeningForBooking, takenSeats } from './seats'
 
 // Waiting-list offers (issue 15): whenever seats may have come free at a screening, the
 // first people waiting whose request fits, in the order they joined, are offered seats:
@@ -79,7 +78,7 @@ export async function offerFreeSeats(trx: Db, screeningId: number, now: Date, se
     made.push({ screeningId: s.id, entryId: e.id, userId: e.user_id, seats, expiresAt })
   }
   // On PostgreSQL a booking that read the seats before these holds must pick again (book-pg.ts).
-  if (made.length && isPostgres(trx)) await trx.updateTable('screenings').set(eb => ({ seats_version: eb('seats_version', '+', 1) })).where('id', '=', s.id).execute()
+  if (made.length) await repickOnPostgres(trx, s.id)
   settings.made?.push(...made)
   return made
 }
@@ -91,9 +90,18 @@ export async function offerFreeSeats(trx: Db, screeningId: number, now: Date, se
 export async function endOwnEntry(trx: Db, screeningId: number, userId: number, status: 'booked' | 'left', now: Date, settings?: OfferSettings): Promise<boolean> {
   const open = await trx.selectFrom('waitlist_entries').select('id').where('screening_id', '=', screeningId).where('user_id', '=', userId)
     .where('status', 'in', ['waiting', 'offered']).executeTakeFirst()
-  if (!open) return false
-  await trx.updateTable('waitlist_entries').set({ status, ended_at: now.toISOString() }).where('id', '=', open.id).execute()
-  await trx.deleteFrom('seat_holds').where('waitlist_id', '=', open.id).execute()
+  return !!open && endEntry(trx, screeningId, open.id, status, now, settings)
+}
+
+/**
+ * Ends an open entry at the screening (the caller holds its lock): its offer's seats are let
+ * go and offered on. False when it had ended already.
+ */
+export async function endEntry(trx: Db, screeningId: number, entryId: number, status: 'booked' | 'left', now: Date, settings?: OfferSettings): Promise<boolean> {
+  const res = await trx.updateTable('waitlist_entries').set({ status, ended_at: now.toISOString() })
+    .where('id', '=', entryId).where('status', 'in', ['waiting', 'offered']).executeTakeFirst()
+  if (!Number(res.numUpdatedRows)) return false
+  await trx.deleteFrom('seat_holds').where('waitlist_id', '=', entryId).execute()
   await offerFreeSeats(trx, screeningId, now, settings)
   return true
 }

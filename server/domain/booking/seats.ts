@@ -91,6 +91,15 @@ export async function lockScreening(trx: Db, screeningId: number): Promise<void>
   if (isPostgres(trx)) await screeningLock(trx, screeningId)
 }
 
+/**
+ * After a change to the seats held at a screening: on PostgreSQL a booking reads the held
+ * seats and then claims its own in one statement (book-pg.ts); moving seats_version makes a
+ * claim that read before the change pick again. SQLite books under its write lock.
+ */
+export async function repickOnPostgres(trx: Db, screeningId: number): Promise<void> {
+  if (isPostgres(trx)) await trx.updateTable('screenings').set(eb => ({ seats_version: eb('seats_version', '+', 1) })).where('id', '=', screeningId).execute()
+}
+
 const screeningLock = prepared((db: Db, id: number) => db.selectFrom('screenings').select('id').where('id', '=', id).forUpdate())
 
 /** A screening with what a booking and its email show of its venue and show. */

@@ -7,7 +7,7 @@ import { loadHall, loadHalls } from '../catalog'
 import { Conflict, NotFound } from '../errors'
 import { bestSeats } from '#shared/seating'
 import type { OfferSettings } from './offers'
-import { clearExpired, offerFreeSeats } from './offers'
+import { clearExpired, endEntry, offerFreeSeats } from './offers'
 import { seatsHeldByOthers } from './holds'
 import { assertCategory, categoryName } from './pricing'
 import { loadScreening, lockScreening, takenSeats } from './seats'
@@ -105,11 +105,7 @@ export async function leaveWaitlist(db: Db, userId: number, entryId: number, now
   if (!first) throw new NotFound('No such waiting-list entry of yours')
   await writeTransaction(db, async (trx) => {
     await lockScreening(trx, first.screening_id)
-    const res = await trx.updateTable('waitlist_entries').set({ status: 'left', ended_at: now.toISOString() })
-      .where('id', '=', entryId).where('status', 'in', OPEN).executeTakeFirst()
-    if (!Number(res.numUpdatedRows)) return
-    await trx.deleteFrom('seat_holds').where('waitlist_id', '=', entryId).execute()
-    await offerFreeSeats(trx, first.screening_id, now, settings)
+    await endEntry(trx, first.screening_id, entryId, 'left', now, settings)
   })
 }
 
