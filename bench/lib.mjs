@@ -17,7 +17,9 @@ export async function startApp(dataDir, env = {}) {
   const port = await freePort()
   // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profile the server itself.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)
-  const child = spawn(process.execPath, [...nodeArgs, join(root, '.output/server/index.mjs')], {
+  // BENCH_OUTPUT: another build's .output (a copy of an earlier commit's), to compare two builds.
+  const entry = join(process.env.BENCH_OUTPUT ?? join(root, '.output'), 'server/index.mjs')
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), NUXT_DATA_DIR: dataDir, NUXT_DATABASE_URL: '', NUXT_ADMIN_PASSWORD: 'bench-admin-password', NUXT_SCHEDULER: 'off', NUXT_RATE_LIMIT_FACTOR: '0', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   })

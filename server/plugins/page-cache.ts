@@ -1,12 +1,16 @@
 import type { H3Event } from 'h3'
 
 /**
- * A public page this process holds is found as the request arrives, before nuxt-security's
- * own request hooks, and those are told to stand aside for it: the page carries the
- * headers of its render (its CSP and that CSP's nonce among them), so working out the
- * route's security rules and a fresh nonce again was a quarter of serving it.
- * middleware/30.page-cache.ts then sends it, after the rate limits; a page not held here
- * goes the usual way. The request's cache key is worked out here, once, for both.
+ * A public page this process holds is found as the request arrives and sent by the first
+ * handler of all, ahead of the built assets' lookup, the route rules, nuxt-security and the
+ * middleware: none of them has anything to add to it. The page carries the headers of its
+ * render (its CSP and that CSP's nonce among them), so nuxt-security's own request hooks,
+ * which would work out the route's rules and a fresh nonce, are told to stand aside; the
+ * request hooks that every answer needs (the request id, the access line and the metrics,
+ * HSTS, Connection: close while stopping) have run. The public pages are not rate-limited
+ * (only the catalogue's API is), so nothing that limits abuse is skipped. A page not held
+ * here goes the usual way, to middleware/30.page-cache.ts. The request's cache key is
+ * worked out here, once, for both.
  */
 export default defineNitroPlugin((nitroApp) => {
   nitroApp.hooks.hook('request', (event: H3Event) => {
@@ -17,6 +21,12 @@ export default defineNitroPlugin((nitroApp) => {
     event.context.heldPage = page
     event.context.security = { rules: { enabled: false }, nonce: 'kept-with-the-page' }
   })
+
+  const app = nitroApp.h3App
+  app.use(defineEventHandler((event) => {
+    if (event.context.heldPage) sendPage(event, event.context.heldPage)
+  }))
+  app.stack.unshift(app.stack.pop()!)
 })
 
 declare module 'h3' {

@@ -36,7 +36,11 @@ export interface CachedPage {
   br: Buffer
   /** when it was rendered (ms) */
   at: number
+  /** the response headers for each encoding, worked out once (sendPage) */
+  heads: Record<Encoding, Record<string, string | number>>
 }
+
+type Encoding = 'br' | 'gzip' | 'identity'
 
 /** As Redis keeps it: JSON, bodies in base64. */
 interface StoredPage {
@@ -51,8 +55,10 @@ interface StoredPage {
  * The cache key of a request for a public page: its path and the parameters the page
  * reads, in a fixed order; null when the request is not for one, or is a personal one.
  */
-export function pageKey(path: string, query: URLSearchParams): string | null {
-  if (!PAGE.test(path) || PERSONAL_PARAMS.some(p => query.has(p))) return null
+export function pageKey(path: string, query?: URLSearchParams): string | null {
+  if (!PAGE.test(path)) return null
+  if (!query?.size) return path
+  if (PERSONAL_PARAMS.some(p => query.has(p))) return null
   const read = PAGE_PARAMS[path] ?? []
   const kept = new URLSearchParams([...query].filter(([name]) => read.includes(name)).sort(([a], [b]) => a.localeCompare(b)))
   return kept.size ? `${path}?${kept}` : path
@@ -79,13 +85,32 @@ async function render(key: string): Promise<CachedPage | null> {
   res.headers.forEach((value, name) => {
     if (!NOT_KEPT.has(name)) headers[name] = value
   })
-  return {
+  return withHeads({
     headers,
     body,
     gzip: gzipSync(body, { level: 6 }),
     br: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
     at: Date.now(),
-  }
+  })
+}
+
+function withHeads(page: Omit<CachedPage, 'heads'>): CachedPage {
+  const head = (encoding: Encoding, body: Buffer) => ({
+    ...page.headers,
+    'Vary': 'Accept-Encoding',
+    ...(encoding !== 'identity' && { 'Content-Encoding': encoding }),
+    'Content-Length': body.length,
+  })
+  return { ...page, heads: { br: head('br', page.br), gzip: head('gzip', page.gzip), identity: head('identity', page.body) } }
+}
+
+/** Sends a cached page as the browser accepts it: brotli, gzip or as it is. */
+export function sendPage(event: H3Event, page: CachedPage): void {
+  const accepts = event.node.req.headers['accept-encoding'] ?? ''
+  const encoding: Encoding = /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : 'identity'
+  const res = event.node.res
+  res.writeHead(200, page.heads[encoding])
+  res.end(event.method === 'HEAD' ? undefined : encoding === 'identity' ? page.body : page[encoding])
 }
 
 async function fetchOrRender(key: string): Promise<CachedPage | null> {
@@ -93,7 +118,7 @@ async function fetchOrRender(key: string): Promise<CachedPage | null> {
   const stored = await shared?.getItem<StoredPage>(sharedKey(key))
   if (stored && Date.now() - stored.at < PAGE_MAX_AGE * 1000) {
     const { headers, at } = stored
-    return { headers, at, body: Buffer.from(stored.body, 'base64'), gzip: Buffer.from(stored.gzip, 'base64'), br: Buffer.from(stored.br, 'base64') }
+    return withHeads({ headers, at, body: Buffer.from(stored.body, 'base64'), gzip: Buffer.from(stored.gzip, 'base64'), br: Buffer.from(stored.br, 'base64') })
   }
   const page = await render(key)
   if (page && shared) {
@@ -110,8 +135,10 @@ async function fetchOrRender(key: string): Promise<CachedPage | null> {
  */
 export function requestPageKey(event: H3Event): string | null {
   if ((event.method !== 'GET' && event.method !== 'HEAD') || isInternalRequest(event) || !useRuntimeConfig().pageCache) return null
-  const url = getRequestURL(event)
-  return pageKey(url.pathname, url.searchParams)
+  // The raw URL, not getRequestURL's: a URL object per request was a tenth of serving a page.
+  const url = event.node.req.url ?? '/'
+  const query = url.indexOf('?')
+  return query < 0 ? pageKey(url) : pageKey(url.slice(0, query), new URLSearchParams(url.slice(query + 1)))
 }
 
 /** The page this process holds fresh for the key, without rendering or asking Redis: undefined when there is none. */
