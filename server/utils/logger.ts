@@ -11,6 +11,12 @@ let logger: Logger | undefined
  * `msg`, the `component` that spoke (`[db] …` becomes component "db") and, for what a
  * request caused, its `reqId`; NUXT_LOG_FORMAT=pretty prints coloured lines for a
  * terminal instead. NUXT_LOG_LEVEL (default info) drops what is below it.
+ *
+ * A server that keeps running (node-server, node-cluster) writes its lines asynchronously:
+ * what is logged while a write is under way goes out with the next one, not one system call
+ * per line on the event loop (a twentieth of serving a cached page), and pino writes out
+ * what is left as the process exits. A serverless function writes each line at once: a
+ * frozen function runs no pending write.
  */
 export function useLogger(): Logger {
   if (!logger) {
@@ -23,7 +29,7 @@ export function useLogger(): Logger {
     }
     logger = String(logFormat) === 'pretty'
       ? pino(options, pretty({ colorize: Boolean(process.stdout.isTTY), sync: true, ignore: 'pid' }))
-      : pino(options)
+      : pino(options, pino.destination({ dest: 1, sync: isServerless() }))
   }
   return logger
 }

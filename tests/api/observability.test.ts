@@ -50,7 +50,7 @@ describe('logs', () => {
     await expect.poll(() => jsonLines(server).find(l => l.reqId === 'proxy-given-id-42')).toMatchObject({
       level: 'info', msg: 'request', method: 'GET', path: '/api/shows?q=logs', route: '/api/shows', status: 200,
     })
-    expect(jsonLines(server).find(l => l.reqId === fresh.headers.get('x-request-id'))).toMatchObject({ status: 200, route: '/api/venues' })
+    await expect.poll(() => jsonLines(server).find(l => l.reqId === fresh.headers.get('x-request-id'))).toMatchObject({ status: 200, route: '/api/venues' })
   })
 
   it('print readable lines with NUXT_LOG_FORMAT=pretty', async () => {

@@ -93,12 +93,12 @@ describe('with Redis gone', () => {
     expect((await server.request('POST', '/api/auth/login', { body: { username: ADMIN.username, password: ADMIN.password } })).status).toBe(200)
     const home = await server.request('GET', '/', { headers: { accept: 'text/html' } })
     expect(home.status).toBe(200)
-    expect(lines(server, /\[redis\] unreachable/)).toHaveLength(1)
+    await expect.poll(() => lines(server, /\[redis\] unreachable/)).toHaveLength(1)
     expect(lines(server, /ioredis|Unhandled error event|Cache read error|^\s+at /)).toEqual([])
 
     await redis.start()
     await expect.poll(async () => (await server.request('GET', '/api/health')).body.cache, { timeout: 20_000 }).toBe('ok')
-    expect(lines(server, /\[redis\] reachable again/)).toHaveLength(1)
+    await expect.poll(() => lines(server, /\[redis\] reachable again/)).toHaveLength(1)
   })
 })
 
@@ -122,11 +122,11 @@ describe('with the database gone', () => {
       if (path.startsWith('/api/')) expect(res.body).toMatchObject({ statusCode: 503, statusMessage: 'Service Unavailable', message: expect.stringContaining('database') })
     }
     expect((await server.request('GET', '/api/health')).status).toBe(503)
-    expect(lines(server, /\[db\] unreachable/)).toHaveLength(1)
+    await expect.poll(() => lines(server, /\[db\] unreachable/)).toHaveLength(1)
 
     await proxy.restore()
     await expect.poll(async () => (await server.request('GET', '/api/health')).status, { timeout: 20_000 }).toBe(200)
     await expect.poll(async () => (await server.request('GET', '/api/shows')).status).toBe(200)
-    expect(lines(server, /\[db\] reachable again/)).toHaveLength(1)
+    await expect.poll(() => lines(server, /\[db\] reachable again/)).toHaveLength(1)
   })
 })
