@@ -26,8 +26,8 @@ const PAGE = /^\/(?:(?:shows|venues|screenings)\/[1-9]\d{0,9})?$/
 const PAGE_PARAMS: Record<string, string[]> = { '/': ['q', 'city', 'date', 'tag', 'minRating', 'page'] }
 /** A visit with these is someone's own (seats they chose before logging in, a booking being changed): never cached. */
 const PERSONAL_PARAMS = ['seats', 'change', 'move']
-/** Headers of the render that are not the page's own. */
-const NOT_KEPT = new Set(['set-cookie', 'date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'content-encoding', 'vary'])
+/** Headers of the render that are not the page's own (each answer has its own request id). */
+const NOT_KEPT = new Set(['set-cookie', 'x-request-id', 'date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'content-encoding', 'vary'])
 
 export interface CachedPage {
   headers: Record<string, string>

@@ -113,4 +113,19 @@ describe('cached public pages', () => {
       expect(res.headers.get('x-powered-by')).toBeNull()
     }
   })
+
+  it('are each given their own request id, an access line and a count, though sent before any middleware', async () => {
+    const ids: string[] = []
+    for (let i = 0; i < 3; i++) {
+      const { res } = await page(`/venues/${venueId}`, { encoding: 'br' })
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-encoding')).toBe('br')
+      ids.push(res.headers.get('x-request-id') ?? '')
+    }
+    expect(new Set(ids).size).toBe(3)
+    const logged = () => server.rawOutput().split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l) as Record<string, unknown>)
+    for (const id of ids) {
+      await expect.poll(() => logged().find(l => l.reqId === id)).toMatchObject({ msg: 'request', method: 'GET', path: `/venues/${venueId}`, status: 200 })
+    }
+  })
 })
