@@ -3,9 +3,8 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 // Compression of what the server makes per request (the API's JSON, pages that are not
 // cached), as the browser accepts: brotli at quality 2 or gzip at level 3, each about 0.2 ms
 // for the home page's 66 KB (quality 4 took 0.5 ms for 7% fewer bytes, level 6 0.6 ms for
-// 8%). The cached public pages carry bodies compressed once
-// (utils/page-cache.ts), and the built assets are compressed at build time (nuxt.config.ts,
-// nitro.compressPublicAssets). Not h3-compression: it compresses brotli at quality 11, with
+// 8%). The cached public pages carry bodies compressed once (utils/page-cache.ts), and the
+// built assets are compressed at build time (nuxt.config.ts, nitro.compressPublicAssets). Not h3-compression: it compresses brotli at quality 11, with
 // no way to lower it, some ten times slower.
 
 const COMPRESSIBLE = /^(?:text\/|application\/(?:json|javascript|xml)|image\/svg\+xml)/i
@@ -18,8 +17,7 @@ export default defineNitroPlugin((nitroApp) => {
     // An internal request (Nuxt's render of the error page, the page cache's render) is read
     // back as text by its caller, which compresses what it finally sends.
     if (event.node.res.headersSent || getResponseHeader(event, 'content-encoding') || isInternalRequest(event)) return
-    const accepts = String(getRequestHeader(event, 'accept-encoding') ?? '')
-    const encoding = /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : undefined
+    const encoding = acceptedEncoding(event)
     if (!encoding) return
     let body = response.body
     // h3 would serialise an object or array as JSON after this hook: do it now.

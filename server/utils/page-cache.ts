@@ -106,8 +106,7 @@ function withHeads(page: Omit<CachedPage, 'heads'>): CachedPage {
 
 /** Sends a cached page as the browser accepts it: brotli, gzip or as it is. */
 export function sendPage(event: H3Event, page: CachedPage): void {
-  const accepts = event.node.req.headers['accept-encoding'] ?? ''
-  const encoding: Encoding = /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : 'identity'
+  const encoding: Encoding = acceptedEncoding(event) ?? 'identity'
   const res = event.node.res
   res.writeHead(200, page.heads[encoding])
   res.end(event.method === 'HEAD' ? undefined : encoding === 'identity' ? page.body : page[encoding])

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { startServer, useTestServer } from '../helpers/server'
-import type { ReadyServer, TestServer } from '../helpers/server'
+import { jsonLines, startServer, useTestServer } from '../helpers/server'
+import type { ReadyServer } from '../helpers/server'
 
 // What an operator reads: JSON log lines with levels and a request id, and the Prometheus
 // metrics at /api/metrics (admins, or a scraper with NUXT_METRICS_TOKEN).
@@ -10,11 +10,6 @@ let ready: ReadyServer
 useTestServer((r) => {
   ready = r
 }, { env: { NUXT_METRICS_TOKEN: METRICS_TOKEN } })
-
-/** The server's log lines so far that are JSON objects. */
-function jsonLines(server: TestServer): Record<string, unknown>[] {
-  return server.rawOutput().split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l) as Record<string, unknown>)
-}
 
 /** The value of one sample in a Prometheus text exposition, or undefined. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {

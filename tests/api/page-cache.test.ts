@@ -1,7 +1,7 @@
 import { get } from 'node:http'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { createApprovedUser, useTestServer } from '../helpers/server'
+import { createApprovedUser, jsonLines, useTestServer } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
 import { unique } from '../helpers/fixtures'
 
@@ -123,9 +123,8 @@ describe('cached public pages', () => {
       ids.push(res.headers.get('x-request-id') ?? '')
     }
     expect(new Set(ids).size).toBe(3)
-    const logged = () => server.rawOutput().split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l) as Record<string, unknown>)
     for (const id of ids) {
-      await expect.poll(() => logged().find(l => l.reqId === id)).toMatchObject({ msg: 'request', method: 'GET', path: `/venues/${venueId}`, status: 200 })
+      await expect.poll(() => jsonLines(server).find(l => l.reqId === id)).toMatchObject({ msg: 'request', method: 'GET', path: `/venues/${venueId}`, status: 200 })
     }
   })
 })

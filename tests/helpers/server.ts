@@ -157,6 +157,11 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
   }
 }
 
+/** The server's log lines so far that are JSON objects (pino's). */
+export function jsonLines(server: TestServer): Record<string, unknown>[] {
+  return server.rawOutput().split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l) as Record<string, unknown>)
+}
+
 /** JSON log lines (pino's) as `[component] message`, each error's stack after it; other lines as they are. */
 export function readableLog(text: string): string {
   return text.split('\n').map((line) => {
