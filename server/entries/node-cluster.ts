@@ -13,6 +13,9 @@ function runPrimary() {
   const workers = Number.parseInt(process.env.NITRO_CLUSTER_WORKERS || '') || os.availableParallelism() || 1
   for (let i = 0; i < workers; i++) cluster.fork()
   let stopping = false
+  // One line per worker ready to take connections: the primary hands each new connection to
+  // a listening worker in turn, so until a worker says this it takes none.
+  cluster.on('listening', worker => console.info(`[cluster] worker ${worker.process.pid} listening`))
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return
     console.warn(`[cluster] worker ${worker.process.pid} died (${signal ?? code}); starting another`)
