@@ -244,11 +244,14 @@ describe('the catalogue in the browser', () => {
     await visible(cityPage.getByRole('article').getByRole('link', { name: show.name }))
     expect(await cityPage.getByRole('article').count()).toBe(1)
 
-    // From the show page, the first showtime opens its screening: venue, time and seat map.
+    // From the show page, the first showtime opens its screening: venue, time and seat map,
+    // inside the app (the tile is a plain link: the page is not loaded afresh).
     const first = screenings[0]!
     await showtimes.getByRole('tab', { name: spelled(first.date, 'short') }).click()
+    await visitor.evaluate(() => Object.assign(window, { sameDocument: true }))
     await showtimes.getByRole('tabpanel', { name: spelled(first.date, 'short') }).getByRole('link', { name: new RegExp(`^${first.time}\\b`) }).click()
     await visitor.waitForURL(/\/screenings\/\d+$/)
+    expect(await visitor.evaluate(() => (window as { sameDocument?: boolean }).sameDocument)).toBe(true)
     await visible(visitor.getByRole('heading', { name: show.name, level: 1 }))
     const details = visitor.getByRole('list', { name: 'Screening details' })
     await visible(details.getByText(first.when, { exact: true }))
