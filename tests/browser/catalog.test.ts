@@ -248,8 +248,15 @@ describe('the catalogue in the browser', () => {
     // inside the app (the tile is a plain link: the page is not loaded afresh).
     const first = screenings[0]!
     await showtimes.getByRole('tab', { name: spelled(first.date, 'short') }).click()
+    const tile = showtimes.getByRole('tabpanel', { name: spelled(first.date, 'short') }).getByRole('link', { name: new RegExp(`^${first.time}\\b`) })
+    // A Ctrl+click is the browser's: the screening opens in a new tab, this page stays.
+    const showPage = visitor.url()
+    const [tab] = await Promise.all([visitor.context().waitForEvent('page'), tile.click({ modifiers: ['Control'] })])
+    await tab.waitForURL(/\/screenings\/\d+$/)
+    await tab.close()
+    expect(visitor.url()).toBe(showPage)
     await visitor.evaluate(() => Object.assign(window, { sameDocument: true }))
-    await showtimes.getByRole('tabpanel', { name: spelled(first.date, 'short') }).getByRole('link', { name: new RegExp(`^${first.time}\\b`) }).click()
+    await tile.click()
     await visitor.waitForURL(/\/screenings\/\d+$/)
     expect(await visitor.evaluate(() => (window as { sameDocument?: boolean }).sameDocument)).toBe(true)
     await visible(visitor.getByRole('heading', { name: show.name, level: 1 }))
