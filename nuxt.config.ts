@@ -37,7 +37,7 @@ const clientIconsOnly = defineNuxtModule({
 const PUBLIC_PAGE = { auth: { disableServerSideAuth: true } }
 
 export default defineNuxtConfig({
-  modules: ['@nuxt/ui', '@nuxt/eslint', '@sidebase/nuxt-auth', '@vueuse/nuxt', 'nuxt-security', keepServerPrefetchOnClient, clientIconsOnly],
+  modules: ['@nuxt/ui', '~/modules/tailwind-sources', '@nuxt/eslint', '@sidebase/nuxt-auth', '@vueuse/nuxt', 'nuxt-security', keepServerPrefetchOnClient, clientIconsOnly],
   // A terminal's logs while developing; production prints JSON lines (NUXT_LOG_FORMAT).
   $development: { runtimeConfig: { logFormat: 'pretty' } },
   devtools: { enabled: false },
@@ -55,7 +55,7 @@ export default defineNuxtConfig({
   // Nothing may be fetched from the network at build or run time.
   // The colours the app uses (with neutral, always there): Nuxt UI writes each component's
   // classes for every colour alias, and the unused `secondary` was 4% of the stylesheet.
-  ui: { fonts: false, theme: { colors: ['primary', 'success', 'info', 'warning', 'error'] } },
+  ui: { fonts: false, theme: { colors: ['primary', 'success', 'info', 'warning', 'error'] }, experimental: { componentDetection: true } },
 
   runtimeConfig: {
     dataDir: '.data',
