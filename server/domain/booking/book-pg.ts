@@ -13,6 +13,7 @@ import { bookingMail, confirmedBooking } from './views'
 import { categoryPrices, loadHall } from '../catalog'
 import { assertCategory, categoryName, priceSeats, totalOf, unitPriceOf } from './pricing'
 import { clashMessage } from './holds'
+import { PickRegistry } from './picks'
 
 // A booking on PostgreSQL in two statements and no transaction of our own: a read of the
 // screening with its taken seats, then one statement that claims the counter, inserts the
@@ -94,6 +95,9 @@ export class NeedsLock extends Error {}
 
 const leftOf = (s: Read) => s.capacity - s.seats_sold
 
+/** What this instance's bookings are claiming, so that bookings arriving together pick apart. */
+const picks = new PickRegistry()
+
 /**
  * One attempt at a booking (see above). Resolves with the booking, or throws NotFound,
  * Conflict (sold out, started, seats taken), SeatClash (a quantity request lost a race for
@@ -101,6 +105,7 @@ const leftOf = (s: Read) => s.capacity - s.seats_sold
  */
 export async function bookOnPostgres(db: Db, userId: number, input: BookingCreateInput, reference: string, now: Date, notify?: { to: string, ctx: MailContext }): Promise<Booking> {
   const nowIso = now.toISOString()
+  const mark = picks.mark()
   const s = (await db.executeQuery<Read>(CompiledQuery.raw(READ, [input.screeningId, nowIso, userId]))).rows[0]
   if (!s || s.cancelled_at) throw new NotFound('No such screening')
   if (new Date(s.starts_at) <= now) throw new Conflict('This screening has already started: bookings can no longer be made or changed', { seatsLeft: 0 })
@@ -118,7 +123,10 @@ export async function bookOnPostgres(db: Db, userId: number, input: BookingCreat
     const clash = wanted.filter(seat => taken.has(seat))
     if (clash.length) throw new Conflict(clashMessage(clash, held), { seatsLeft: leftOf(s), taken: clash })
   }
-  const seats = wanted ?? sortSeats(bestSeats(hall, taken, n, category) ?? [])
+  // Around the seats other bookings here are claiming; if that leaves too few, among them
+  // (those claims may fail, and the database decides).
+  const claimed = wanted ? undefined : picks.unavailable(s.id, mark)
+  const seats = wanted ?? sortSeats((claimed?.size ? bestSeats(hall, new Set([...taken, ...claimed]), n, category) : undefined) ?? bestSeats(hall, taken, n, category) ?? [])
   if (seats.length !== n) throw new Conflict(category ? `Not enough ${categoryName(hall, category)} seats are left` : `Only ${leftOf(s)} seats are left`, { seatsLeft: leftOf(s) })
   const lines = priceSeats(hall, categoryPrices(hall, s.price, s.prices), seats)
   const mail = notify && deferredBookingEmail({
@@ -128,6 +136,7 @@ export async function bookOnPostgres(db: Db, userId: number, input: BookingCreat
     at: nowIso,
   }, notify.to)
   let row: { id: number } | undefined
+  const settle = picks.claim(s.id, seats)
   try {
     const params: unknown[] = [s.id, n, nowIso, reference, userId, seats.join(','), seats, unitPriceOf(lines), totalOf(lines), JSON.stringify(lines), s.seats_version]
     const query = mail ? CompiledQuery.raw(BOOK_AND_MAIL, [...params, mail.to, mail.subject.slice(0, 300), JSON.stringify(mail.template)]) : CompiledQuery.raw(BOOK, params)
@@ -137,6 +146,9 @@ export async function bookOnPostgres(db: Db, userId: number, input: BookingCreat
     if (!isUniqueViolation(err) || String((err as { constraint?: string }).constraint ?? (err as Error).message).includes('reference')) throw err
     if (wanted) throw new Conflict('Someone else just booked one of those seats', { seatsLeft: leftOf(s) - n })
     throw new SeatClash()
+  }
+  finally {
+    settle(row !== undefined)
   }
   if (!row) {
     // The claim touched no row: sold out, started or cancelled since the read.
