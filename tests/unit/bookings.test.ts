@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
-import { bookingIcs, bookingsCsv, cancelBooking, cancelScreening, changeBooking, createBooking, getBooking, listBookings, listScreeningBookings } from '../../server/domain/booking'
+import { bookingIcs, bookingsCsv, cancelBooking, cancelScreening, changeBooking, createBooking, getBooking, holdSeats, listBookings, listScreeningBookings } from '../../server/domain/booking'
 import { createUser, deleteUser } from '../../server/domain/accounts'
 import { createScreening, createShow, createVenue, getScreeningDetail, updateScreening } from '../../server/domain/catalog'
 import type { Db } from '../../server/db'
+import { Conflict } from '../../server/domain/errors'
 import { BookingCreateSchema, BookingPatchSchema } from '#shared/schemas/booking'
 import { refusal, rejection, unique, useTestDb } from '../helpers/fixtures'
 
@@ -88,6 +89,40 @@ describe('createBooking', () => {
     })
     expect(await seatsSold(s.id)).toBe(2)
     expect(await takenSeats(s.id)).toEqual(['C5', 'C6'])
+  })
+
+  it('books many at once over two screenings apart from each other, around seats held by others, none twice', async () => {
+    const a = await screening({ capacity: 20, seatsPerRow: 10 })
+    const b = await screening({ capacity: 20, seatsPerRow: 10 })
+    await createBooking(db, (await user()).id, { screeningId: a.id, seats: ['A5', 'A6'] }, NOW)
+    const holder = await user()
+    await holdSeats(db, holder.id, b.id, ['A5', 'A6', 'B5', 'B6'], 10, NOW)
+    const buyers = await Promise.all(Array.from({ length: 8 }, () => user()))
+    const made = await Promise.all(buyers.map((u, i) => createBooking(db, u.id, { screeningId: i % 2 ? b.id : a.id, quantity: 2 }, NOW)))
+    const seatsOf = (id: number) => made.filter(m => m.screening.id === id).flatMap(m => m.seats)
+    for (const id of [a.id, b.id]) expect(new Set(seatsOf(id)).size).toBe(8)
+    expect(seatsOf(a.id)).not.toContain('A5')
+    expect(seatsOf(b.id).filter(seat => ['A5', 'A6', 'B5', 'B6'].includes(seat))).toEqual([])
+    // The holder books among the seats they hold.
+    expect((await createBooking(db, holder.id, { screeningId: b.id, seats: ['B5', 'B6'] }, NOW)).seats).toEqual(['B5', 'B6'])
+    expect(await seatsSold(a.id)).toBe(10)
+  })
+
+  it('when two ask at once for the same seat, books it for one, refuses the other, and books the rest made with them', async () => {
+    const s = await screening({ capacity: 20, seatsPerRow: 10 })
+    const [first, second, ...others] = await Promise.all(Array.from({ length: 5 }, () => user()))
+    const results = await Promise.allSettled([
+      createBooking(db, first!.id, { screeningId: s.id, seats: ['B3', 'B4'] }, NOW),
+      ...others.map(u => createBooking(db, u.id, { screeningId: s.id, quantity: 1 }, NOW)),
+      createBooking(db, second!.id, { screeningId: s.id, seats: ['B4', 'B5'] }, NOW),
+    ])
+    const mine = [results[0]!, results.at(-1)!]
+    expect(mine.filter(r => r.status === 'fulfilled')).toHaveLength(1)
+    const refused = mine.find(r => r.status === 'rejected') as PromiseRejectedResult
+    expect(refused.reason).toBeInstanceOf(Conflict)
+    expect(results.slice(1, -1).every(r => r.status === 'fulfilled')).toBe(true)
+    expect(await seatsSold(s.id)).toBe(2 + others.length)
+    expect(await takenSeats(s.id)).toContain('B4')
   })
 
   it('books exactly the seats asked for, in reading order', async () => {

@@ -152,6 +152,25 @@ describe('revokeToken, findSessionUser and pruneRevokedTokens', () => {
     expect(await findSessionUser(db, { userId: userId + 1000, jti: randomUUID(), sessionVersion: 0 })).toBeUndefined()
   })
 
+  it('answers each of many lookups made at once (on PostgreSQL, one query for all) by its own token', async () => {
+    const second = (await db.insertInto('users').values({ username: 'tok2', email: 'tok2@example.test', password_hash: 'x', role: 'admin', approved_at: null, created_at: new Date().toISOString() })
+      .returning('id').executeTakeFirstOrThrow()).id
+    const revoked = { jti: randomUUID(), expiresAt: new Date(Date.now() + 3_600_000) }
+    await revokeToken(db, revoked)
+    const asks = [
+      { userId, jti: randomUUID(), sessionVersion: 0 },
+      { userId: second, jti: randomUUID(), sessionVersion: 0 },
+      { userId, jti: revoked.jti, sessionVersion: 0 },
+      { userId: second, jti: randomUUID(), sessionVersion: 3 },
+      { userId: second + 1000, jti: randomUUID(), sessionVersion: 0 },
+      { userId, jti: randomUUID(), sessionVersion: 0 },
+    ]
+    const found = await Promise.all(asks.map(ask => findSessionUser(db, ask)))
+    expect(found.map(u => u?.username ?? null)).toEqual(['tok', 'tok2', null, null, null, 'tok'])
+    expect(found[1]).toMatchObject({ id: second, role: 'admin', session_version: 0 })
+    expect(found[1]).not.toHaveProperty('batch_i')
+  })
+
   it('prunes only revocations of tokens that have expired by then', async () => {
     const expired = { jti: randomUUID(), expiresAt: new Date('2026-01-01T00:00:00.000Z') }
     const live = { jti: randomUUID(), expiresAt: new Date('2026-01-03T00:00:00.000Z') }

@@ -15,6 +15,7 @@ import * as m0013 from './0013_outbox_retention'
 import * as m0014 from './0014_halls'
 import * as m0015 from './0015_checkin'
 import * as m0016 from './0016_waitlist'
+import * as m0017 from './0017_book_many'
 
 // A bundled server cannot read a folder, so migrations are listed here by hand.
 const migrations: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0014_halls': m0014,
   '0015_checkin': m0015,
   '0016_waitlist': m0016,
+  '0017_book_many': m0017,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -1,6 +1,7 @@
 import { CompiledQuery } from 'kysely'
 import type { Db } from '../../db'
 import { isUniqueViolation } from '../../db/errors'
+import { batched } from '../../db/batch'
 import { keepPrepared } from '../../db/prepared'
 import type { BookingCreateInput } from '#shared/schemas/booking'
 import type { Booking } from '#shared/types/api'
@@ -13,6 +14,7 @@ import { bookingMail, confirmedBooking } from './views'
 import { categoryPrices, loadHall } from '../catalog'
 import { assertCategory, categoryName, priceSeats, totalOf, unitPriceOf } from './pricing'
 import { clashMessage } from './holds'
+import { claimSeats } from './claim-pg'
 import { PickRegistry } from './picks'
 
 // A booking on PostgreSQL in two statements and no transaction of our own: a read of the
@@ -25,43 +27,40 @@ import { PickRegistry } from './picks'
 // request is then refused (409), a quantity request picks again from a fresh read, and after
 // a second clash takes the locked path (commands.ts), which always makes progress.
 
-const READ = keepPrepared(`select s.id, s.starts_at, s.price, s.prices, s.capacity, s.seats_sold, s.seats_version, s.cancelled_at,
+const COLUMNS = `s.id, s.starts_at, s.price, s.prices, s.capacity, s.seats_sold, s.seats_version, s.cancelled_at,
   v.layout_version, v.id as venue_id, v.name as venue_name, v.place, v.timezone,
-  sh.id as show_id, sh.name as show_name, sh.poster_key, sh.duration_minutes,
+  sh.id as show_id, sh.name as show_name, sh.poster_key, sh.duration_minutes`
+const READ = keepPrepared(`select ${COLUMNS},
   (select string_agg(seat, ',') from booking_seats where screening_id = s.id) as taken,
   (select string_agg(seat, ',') from seat_holds where screening_id = s.id and expires_at > $2 and user_id <> $3) as held,
   exists (select 1 from waitlist_entries where screening_id = s.id and user_id = $3 and status in ('waiting', 'offered')) as queued
 from screenings s join venues v on v.id = s.venue_id join shows sh on sh.id = s.show_id
 where s.id = $1`)
 
-// $1 screening, $2 seat count, $3 now, $4 reference, $5 user, $6 seats (text), $7 seats
-// (text[]), $8 unit price, $9 total, $10 lines (JSON), $11 the seats_version read (it moves
-// when the hall changes: seats picked in the old one are not claimed); with the email, $12
-// its recipient, $13 its subject, $14 its template (the booking's id is set in it here)
-const CLAIM = `with claim as (
-  update screenings set seats_sold = seats_sold + $2
-  where id = $1 and cancelled_at is null and starts_at > $3 and seats_sold + $2 <= capacity and seats_version = $11
-  returning id
-), booking as (
-  insert into bookings (reference, user_id, screening_id, quantity, unit_price, total, status, seats, lines, created_at, updated_at)
-  select $4, $5, claim.id, $2, $8, $9, 'confirmed', $6, $10, $3, $3 from claim
-  returning id
-), seat_rows as (
-  insert into booking_seats (screening_id, seat, booking_id)
-  select $1, seat, booking.id from booking, unnest($7::text[]) as seat
-), released as (
-  delete from seat_holds where screening_id = $1 and user_id = $5 and exists (select 1 from booking)
-)`
-const BOOK = keepPrepared(`${CLAIM}
-select id from booking`)
-const BOOK_AND_MAIL = keepPrepared(`${CLAIM}, mail as (
-  insert into outbox ("to", subject, html, text, kind, dedupe_key, status, next_attempt_at, created_at, user_id, template)
-  select $12::text, $13::text, '', '', 'booking-confirmed', 'booking-confirmed:' || booking.id, 'pending', $3, $3, $5,
-    jsonb_set($14::jsonb, '{booking,id}', to_jsonb(booking.id))::text
-  from booking
-  on conflict (dedupe_key) do nothing
+// The same read for the bookings in flight at once (batch.ts), each screening's taken seats
+// gathered once: $1 screenings, $2 their bookings' times, $3 their bookers.
+const READ_MANY = keepPrepared(`with k as (
+  select * from unnest($1::int[], $2::timestamptz[], $3::int[]) with ordinality as k(screening_id, at, user_id, batch_i)
+), t as (
+  select screening_id, string_agg(seat, ',') as taken from booking_seats where screening_id = any($1::int[]) group by screening_id
 )
-select id from booking`)
+select k.batch_i, ${COLUMNS}, t.taken,
+  (select string_agg(seat, ',') from seat_holds h where h.screening_id = s.id and h.expires_at > k.at and h.user_id <> k.user_id) as held,
+  exists (select 1 from waitlist_entries w where w.screening_id = s.id and w.user_id = k.user_id and w.status in ('waiting', 'offered')) as queued
+from k join screenings s on s.id = k.screening_id join venues v on v.id = s.venue_id join shows sh on sh.id = s.show_id
+left join t on t.screening_id = s.id`)
+
+type ReadKey = { screeningId: number, at: string, userId: number }
+
+const readOne = async (db: Db, k: ReadKey) => (await db.executeQuery<Read>(CompiledQuery.raw(READ, [k.screeningId, k.at, k.userId]))).rows[0]
+
+/** A screening as a booking of it needs it, read with the other bookings' reads in flight. */
+const readScreening = batched<ReadKey, Read>(async (db, keys) => {
+  const { rows } = await db.executeQuery<Read & { batch_i: string | number }>(CompiledQuery.raw(READ_MANY, [keys.map(k => k.screeningId), keys.map(k => k.at), keys.map(k => k.userId)]))
+  const found: (Read | undefined)[] = Array.from({ length: keys.length })
+  for (const { batch_i, ...read } of rows) found[Number(batch_i) - 1] = read
+  return found
+}, readOne)
 
 interface Read {
   id: number
@@ -106,7 +105,7 @@ const picks = new PickRegistry()
 export async function bookOnPostgres(db: Db, userId: number, input: BookingCreateInput, reference: string, now: Date, notify?: { to: string, ctx: MailContext }): Promise<Booking> {
   const nowIso = now.toISOString()
   const mark = picks.mark()
-  const s = (await db.executeQuery<Read>(CompiledQuery.raw(READ, [input.screeningId, nowIso, userId]))).rows[0]
+  const s = await readScreening(db, { screeningId: input.screeningId, at: nowIso, userId })
   if (!s || s.cancelled_at) throw new NotFound('No such screening')
   if (new Date(s.starts_at) <= now) throw new Conflict('This screening has already started: bookings can no longer be made or changed', { seatsLeft: 0 })
   if (s.queued) throw new NeedsLock()
@@ -138,9 +137,10 @@ export async function bookOnPostgres(db: Db, userId: number, input: BookingCreat
   let row: { id: number } | undefined
   const settle = picks.claim(s.id, seats)
   try {
-    const params: unknown[] = [s.id, n, nowIso, reference, userId, seats.join(','), seats, unitPriceOf(lines), totalOf(lines), JSON.stringify(lines), s.seats_version]
-    const query = mail ? CompiledQuery.raw(BOOK_AND_MAIL, [...params, mail.to, mail.subject.slice(0, 300), JSON.stringify(mail.template)]) : CompiledQuery.raw(BOOK, params)
-    row = (await db.executeQuery<{ id: number }>(query)).rows[0]
+    row = await claimSeats(db, {
+      screeningId: s.id, n, at: nowIso, reference, userId, seats, unitPrice: unitPriceOf(lines), total: totalOf(lines), lines: JSON.stringify(lines), seatsVersion: s.seats_version,
+      ...(mail && { mail: { to: mail.to, subject: mail.subject.slice(0, 300), template: JSON.stringify(mail.template) } }),
+    })
   }
   catch (err) {
     if (!isUniqueViolation(err) || String((err as { constraint?: string }).constraint ?? (err as Error).message).includes('reference')) throw err
@@ -152,7 +152,7 @@ export async function bookOnPostgres(db: Db, userId: number, input: BookingCreat
   }
   if (!row) {
     // The claim touched no row: sold out, started or cancelled since the read.
-    const again = (await db.executeQuery<Read>(CompiledQuery.raw(READ, [input.screeningId, nowIso, userId]))).rows[0]
+    const again = await readScreening(db, { screeningId: input.screeningId, at: nowIso, userId })
     if (!again || again.cancelled_at) throw new NotFound('No such screening')
     if (new Date(again.starts_at) <= now) throw new Conflict('This screening has already started: bookings can no longer be made or changed', { seatsLeft: 0 })
     // The hall changed since the read: pick again in the new one.
