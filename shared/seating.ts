@@ -22,9 +22,12 @@ function orderOf(hall: Hall): Order {
  * The best `n` free seats side by side (of `category` when given): in one row, in one
  * category, with no aisle between them, rows nearest the middle of the house first and,
  * within a row, the block nearest the hall's centre line. Null when no row has room.
+ * `skip` passes over that many rows with room first (the best block when fewer have room):
+ * a booking that lost its seats to a rival picking from the same read tries elsewhere.
  */
-export function bestBlock(hall: Hall, taken: ReadonlySet<string>, n: number, category?: string): string[] | null {
+export function bestBlock(hall: Hall, taken: ReadonlySet<string>, n: number, category?: string, skip = 0): string[] | null {
   const { centre, order } = orderOf(hall)
+  let first: string[] | null = null
   const fits = (p: HallSeat) => !taken.has(p.label) && (!category || p.category === category)
   for (const i of order) {
     const row = hall.rows[i]!
@@ -46,18 +49,22 @@ export function bestBlock(hall: Hall, taken: ReadonlySet<string>, n: number, cat
         bestScore = score
       }
     }
-    if (bestStart >= 0) return row.slice(bestStart, bestStart + n).map(p => p.label)
+    if (bestStart < 0) continue
+    const block = row.slice(bestStart, bestStart + n).map(p => p.label)
+    if (skip-- <= 0) return block
+    first ??= block
   }
-  return null
+  return first
 }
 
 /**
  * The best `n` free seats (of `category` when given): side by side in one row, in one
  * category, with no aisle between them, when any row has room (`bestBlock`); otherwise the
- * free seats nearest the middle. Null when fewer than `n` such seats are free.
+ * free seats nearest the middle. Null when fewer than `n` such seats are free. `skip`: as
+ * for bestBlock.
  */
-export function bestSeats(hall: Hall, taken: ReadonlySet<string>, n: number, category?: string): string[] | null {
-  const block = bestBlock(hall, taken, n, category)
+export function bestSeats(hall: Hall, taken: ReadonlySet<string>, n: number, category?: string, skip = 0): string[] | null {
+  const block = bestBlock(hall, taken, n, category, skip)
   if (block) return block
   const { mid, centre } = orderOf(hall)
   const free = hall.rows.flat().filter(p => !taken.has(p.label) && (!category || p.category === category))

@@ -36,6 +36,14 @@ describe('bestSeats', () => {
     expect(Math.abs(centre - 5.5)).toBeLessThanOrEqual(0.5)
   })
 
+  it('passes over `skip` rows with room (the next best rows, centred), and gives the best when fewer have room', () => {
+    // Rows nearest the middle first: C, then D (further back), then B.
+    expect(bestSeats(rect(50, 10), new Set(), 2, undefined, 1)).toEqual(['D5', 'D6'])
+    expect(bestSeats(rect(50, 10), new Set(), 2, undefined, 2)).toEqual(['B5', 'B6'])
+    const full = new Set(allSeats(50, 10).filter(s => !s.startsWith('A')))
+    expect(bestSeats(rect(50, 10), full, 2, undefined, 3)).toEqual(['A5', 'A6'])
+  })
+
   it('stays in the middle row, as near its centre as the free seats allow', () => {
     expect(bestSeats(rect(50, 10), new Set(['C5']), 2)).toEqual(['C6', 'C7'])
     // Both ends of the row are as far from its centre: either will do, but still row C.

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto'
 import { CompiledQuery } from 'kysely'
 import type { Db } from '../../db'
 import { isUniqueViolation } from '../../db/errors'
@@ -102,7 +103,7 @@ const picks = new PickRegistry()
  * Conflict (sold out, started, seats taken), SeatClash (a quantity request lost a race for
  * a seat: try again) or a reference clash (withFreshReference retries).
  */
-export async function bookOnPostgres(db: Db, userId: number, input: BookingCreateInput, reference: string, now: Date, notify?: { to: string, ctx: MailContext }): Promise<Booking> {
+export async function bookOnPostgres(db: Db, userId: number, input: BookingCreateInput, reference: string, now: Date, notify?: { to: string, ctx: MailContext }, attempt = 0): Promise<Booking> {
   const nowIso = now.toISOString()
   const mark = picks.mark()
   const s = await readScreening(db, { screeningId: input.screeningId, at: nowIso, userId })
@@ -124,8 +125,11 @@ export async function bookOnPostgres(db: Db, userId: number, input: BookingCreat
   }
   // Around the seats other bookings here are claiming; if that leaves too few, among them
   // (those claims may fail, and the database decides).
+  // After a lost race (another instance picked from the same read), a row or two further
+  // on at random, so the two do not pick the same seats again.
   const claimed = wanted ? undefined : picks.unavailable(s.id, mark)
-  const seats = wanted ?? sortSeats((claimed?.size ? bestSeats(hall, new Set([...taken, ...claimed]), n, category) : undefined) ?? bestSeats(hall, taken, n, category) ?? [])
+  const skip = attempt ? randomInt(2 * attempt + 1) : 0
+  const seats = wanted ?? sortSeats((claimed?.size ? bestSeats(hall, new Set([...taken, ...claimed]), n, category, skip) : undefined) ?? bestSeats(hall, taken, n, category, skip) ?? [])
   if (seats.length !== n) throw new Conflict(category ? `Not enough ${categoryName(hall, category)} seats are left` : `Only ${leftOf(s)} seats are left`, { seatsLeft: leftOf(s) })
   const lines = priceSeats(hall, categoryPrices(hall, s.price, s.prices), seats)
   const mail = notify && deferredBookingEmail({

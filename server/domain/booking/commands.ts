@@ -80,11 +80,11 @@ const insertBooking = prepared((db: Db, reference: string, userId: number, scree
  */
 export async function createBooking(db: Db, userId: number, input: BookingCreateInput, now = new Date(), notify?: BookingNotify): Promise<Booking> {
   if (isPostgres(db)) {
-    // Two statements, no lock held across round trips (book-pg.ts); after two lost races
+    // Two statements, no lock held across round trips (book-pg.ts); after four lost races
     // for a seat, the locked path below.
-    for (let attempt = 0; attempt < 2; attempt++) {
+    for (let attempt = 0; attempt < 4; attempt++) {
       try {
-        return await withFreshReference(reference => bookOnPostgres(db, userId, input, reference, now, notify))
+        return await withFreshReference(reference => bookOnPostgres(db, userId, input, reference, now, notify, attempt))
       }
       catch (err) {
         if (err instanceof NeedsLock) break
