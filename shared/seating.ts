@@ -4,6 +4,9 @@ import type { Hall, HallSeat } from './layout'
 // seats?" suggestion) and on the server (POST /api/bookings with a quantity).
 
 interface Order { mid: number, centre: number, order: number[] }
+
+/** The seats not to be had: any set of labels, or a view over several. */
+export type Unavailable = Pick<ReadonlySet<string>, 'has'>
 const orders = new WeakMap<Hall, Order>()
 
 /** Rows nearest the middle of the house first; of two as near, the one further back. */
@@ -25,7 +28,7 @@ function orderOf(hall: Hall): Order {
  * `skip` passes over that many rows with room first (the best block when fewer have room):
  * a booking that lost its seats to a rival picking from the same read tries elsewhere.
  */
-export function bestBlock(hall: Hall, taken: ReadonlySet<string>, n: number, category?: string, skip = 0): string[] | null {
+export function bestBlock(hall: Hall, taken: Unavailable, n: number, category?: string, skip = 0): string[] | null {
   const { centre, order } = orderOf(hall)
   let first: string[] | null = null
   const fits = (p: HallSeat) => !taken.has(p.label) && (!category || p.category === category)
@@ -63,7 +66,7 @@ export function bestBlock(hall: Hall, taken: ReadonlySet<string>, n: number, cat
  * free seats nearest the middle. Null when fewer than `n` such seats are free. `skip`: as
  * for bestBlock.
  */
-export function bestSeats(hall: Hall, taken: ReadonlySet<string>, n: number, category?: string, skip = 0): string[] | null {
+export function bestSeats(hall: Hall, taken: Unavailable, n: number, category?: string, skip = 0): string[] | null {
   const block = bestBlock(hall, taken, n, category, skip)
   if (block) return block
   const { mid, centre } = orderOf(hall)

@@ -35,4 +35,17 @@ describe('PickRegistry (seats claimed by bookings in flight on this instance)', 
     now = 1001
     expect(picks.unavailable(1, mark).size).toBe(0)
   })
+
+  it('calls a screening contended for keepMs after one of its bookings lost a seat to another instance', () => {
+    let now = 0
+    const picks = new PickRegistry(1000, () => now)
+    expect(picks.contended(7)).toBe(false)
+    picks.clashed(7)
+    expect(picks.contended(7)).toBe(true)
+    expect(picks.contended(8)).toBe(false)
+    now = 999
+    expect(picks.contended(7)).toBe(true)
+    now = 1000
+    expect(picks.contended(7)).toBe(false)
+  })
 })

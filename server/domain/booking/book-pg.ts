@@ -10,6 +10,7 @@ import { Conflict, NotFound } from '../errors'
 import { deferredBookingEmail } from '../mail'
 import type { MailContext } from '../mail'
 import { bestSeats, sortSeats } from '#shared/seating'
+import type { Unavailable } from '#shared/seating'
 import { assertSeatsExist } from './seats'
 import { bookingMail, confirmedBooking } from './views'
 import { categoryPrices, loadHall } from '../catalog'
@@ -98,6 +99,19 @@ const leftOf = (s: Read) => s.capacity - s.seats_sold
 /** What this instance's bookings are claiming, so that bookings arriving together pick apart. */
 const picks = new PickRegistry()
 
+/** The last taken-seats text read per screening, parsed: the bookings of one read share it. */
+const lastBooked = new Map<number, { text: string, seats: ReadonlySet<string> }>()
+
+function bookedSeats(screeningId: number, text: string | null): ReadonlySet<string> {
+  if (!text) return new Set()
+  const last = lastBooked.get(screeningId)
+  if (last?.text === text) return last.seats
+  if (lastBooked.size >= 1000) lastBooked.clear()
+  const seats = new Set(text.split(','))
+  lastBooked.set(screeningId, { text, seats })
+  return seats
+}
+
 /**
  * One attempt at a booking (see above). Resolves with the booking, or throws NotFound,
  * Conflict (sold out, started, seats taken), SeatClash (a quantity request lost a race for
@@ -111,7 +125,8 @@ export async function bookOnPostgres(db: Db, userId: number, input: BookingCreat
   if (new Date(s.starts_at) <= now) throw new Conflict('This screening has already started: bookings can no longer be made or changed', { seatsLeft: 0 })
   if (s.queued) throw new NeedsLock()
   const held = new Set(s.held ? s.held.split(',') : [])
-  const taken = new Set([...(s.taken ? s.taken.split(',') : []), ...held])
+  const booked = bookedSeats(s.id, s.taken)
+  const taken: Unavailable = held.size ? { has: seat => booked.has(seat) || held.has(seat) } : booked
   const hall = await loadHall(db, s.venue_id, s.layout_version)
   const wanted = 'seats' in input ? sortSeats(input.seats) : undefined
   if (wanted) assertSeatsExist(wanted, hall)
@@ -125,11 +140,13 @@ export async function bookOnPostgres(db: Db, userId: number, input: BookingCreat
   }
   // Around the seats other bookings here are claiming; if that leaves too few, among them
   // (those claims may fail, and the database decides).
-  // After a lost race (another instance picked from the same read), a row or two further
-  // on at random, so the two do not pick the same seats again.
+  // After a lost race (another instance picked from the same read), and while bookings of
+  // this screening keep losing races, a row or two further on at random, so that two
+  // instances picking from the same read do not pick the same seats.
   const claimed = wanted ? undefined : picks.unavailable(s.id, mark)
-  const skip = attempt ? randomInt(2 * attempt + 1) : 0
-  const seats = wanted ?? sortSeats((claimed?.size ? bestSeats(hall, new Set([...taken, ...claimed]), n, category, skip) : undefined) ?? bestSeats(hall, taken, n, category, skip) ?? [])
+  const skip = attempt ? randomInt(2 * attempt + 1) : picks.contended(s.id) ? randomInt(3) : 0
+  const apart: Unavailable | undefined = claimed?.size ? { has: seat => taken.has(seat) || claimed.has(seat) } : undefined
+  const seats = wanted ?? sortSeats((apart && bestSeats(hall, apart, n, category, skip)) ?? bestSeats(hall, taken, n, category, skip) ?? [])
   if (seats.length !== n) throw new Conflict(category ? `Not enough ${categoryName(hall, category)} seats are left` : `Only ${leftOf(s)} seats are left`, { seatsLeft: leftOf(s) })
   const lines = priceSeats(hall, categoryPrices(hall, s.price, s.prices), seats)
   const mail = notify && deferredBookingEmail({
@@ -149,6 +166,7 @@ export async function bookOnPostgres(db: Db, userId: number, input: BookingCreat
   catch (err) {
     if (!isUniqueViolation(err) || String((err as { constraint?: string }).constraint ?? (err as Error).message).includes('reference')) throw err
     if (wanted) throw new Conflict('Someone else just booked one of those seats', { seatsLeft: leftOf(s) - n })
+    picks.clashed(s.id)
     throw new SeatClash()
   }
   finally {

@@ -12,8 +12,23 @@ export class PickRegistry {
   /** screening → seat → its claim: `settled` is the clock when it committed, or undefined while in flight */
   private readonly claims = new Map<number, Map<string, { owner: object, settled?: number, at: number }>>()
 
-  /** How long a committed claim is kept for reads that began before it (ms): far above any read's time. */
-  constructor(private readonly keepMs = 10_000, private readonly now: () => number = Date.now) {}
+  /** How long a committed claim is kept for reads that began before it (ms): far above a read's time under load. */
+  constructor(private readonly keepMs = 2000, private readonly now: () => number = Date.now) {}
+
+  /** screening → when a booking here last lost a seat to a booking made elsewhere */
+  private readonly clashes = new Map<number, number>()
+
+  /** Notes that a booking of `screeningId` lost a seat it picked to another instance's booking. */
+  clashed(screeningId: number): void {
+    if (this.clashes.size >= 1000) this.clashes.clear()
+    this.clashes.set(screeningId, this.now())
+  }
+
+  /** Whether bookings of `screeningId` lost seats to other instances in the last keepMs. */
+  contended(screeningId: number): boolean {
+    const at = this.clashes.get(screeningId)
+    return at !== undefined && this.now() - at < this.keepMs
+  }
 
   /** Call before the read of taken seats: the mark to pass to unavailable(). */
   mark(): number {
