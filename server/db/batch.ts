@@ -42,3 +42,14 @@ export function batched<K, R>(run: (db: Db, keys: K[]) => Promise<(R | undefined
     })
   }
 }
+
+/**
+ * A batched query's rows put back in the order of its keys: each row carries `batch_i`, the
+ * 1-based position of its key (`with ordinality`), which is dropped; undefined where a key
+ * found no row.
+ */
+export function inKeyOrder<R>(rows: (R & { batch_i: string | number })[], count: number): (R | undefined)[] {
+  const found: (R | undefined)[] = Array.from({ length: count })
+  for (const { batch_i, ...row } of rows) found[Number(batch_i) - 1] = row as R
+  return found
+}

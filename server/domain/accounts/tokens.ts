@@ -4,7 +4,7 @@ import { CompiledQuery } from 'kysely'
 import { MAX_ID, isId } from '#shared/schemas/common'
 import type { Db } from '../../db'
 import { isPostgres } from '../../db'
-import { batched } from '../../db/batch'
+import { batched, inKeyOrder } from '../../db/batch'
 import { keepPrepared, prepared } from '../../db/prepared'
 import type { UserRow } from '../../db/schema'
 
@@ -89,9 +89,7 @@ where not exists (select 1 from revoked_tokens r where r.jti = k.jti)`)
 
 const batchedSessionUser = batched<SessionKey, UserRow>(async (db, keys) => {
   const { rows } = await db.executeQuery<UserRow & { batch_i: string | number }>(CompiledQuery.raw(SESSION_USERS, [keys.map(k => k.userId), keys.map(k => k.sessionVersion), keys.map(k => k.jti)]))
-  const found: (UserRow | undefined)[] = Array.from({ length: keys.length })
-  for (const { batch_i, ...user } of rows) found[Number(batch_i) - 1] = user
-  return found
+  return inKeyOrder(rows, keys.length)
 }, oneSessionUser)
 
 /**

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto'
 import { CompiledQuery } from 'kysely'
 import type { Db } from '../../db'
 import { isUniqueViolation } from '../../db/errors'
-import { batched } from '../../db/batch'
+import { batched, inKeyOrder } from '../../db/batch'
 import { keepPrepared } from '../../db/prepared'
 import type { BookingCreateInput } from '#shared/schemas/booking'
 import type { Booking } from '#shared/types/api'
@@ -27,7 +27,7 @@ import { PickRegistry } from './picks'
 // The seats are picked from the read; if another booking took one of them meanwhile,
 // UNIQUE(screening_id, seat) fails the statement and nothing is written: an exact-seats
 // request is then refused (409), a quantity request picks again from a fresh read, and after
-// a second clash takes the locked path (commands.ts), which always makes progress.
+// four clashes takes the locked path (commands.ts), which always makes progress.
 
 const COLUMNS = `s.id, s.starts_at, s.price, s.prices, s.capacity, s.seats_sold, s.seats_version, s.cancelled_at,
   v.layout_version, v.id as venue_id, v.name as venue_name, v.place, v.timezone,
@@ -59,9 +59,7 @@ const readOne = async (db: Db, k: ReadKey) => (await db.executeQuery<Read>(Compi
 /** A screening as a booking of it needs it, read with the other bookings' reads in flight. */
 const readScreening = batched<ReadKey, Read>(async (db, keys) => {
   const { rows } = await db.executeQuery<Read & { batch_i: string | number }>(CompiledQuery.raw(READ_MANY, [keys.map(k => k.screeningId), keys.map(k => k.at), keys.map(k => k.userId)]))
-  const found: (Read | undefined)[] = Array.from({ length: keys.length })
-  for (const { batch_i, ...read } of rows) found[Number(batch_i) - 1] = read
-  return found
+  return inKeyOrder(rows, keys.length)
 }, readOne)
 
 interface Read {
@@ -139,10 +137,9 @@ export async function bookOnPostgres(db: Db, userId: number, input: BookingCreat
     if (clash.length) throw new Conflict(clashMessage(clash, held), { seatsLeft: leftOf(s), taken: clash })
   }
   // Around the seats other bookings here are claiming; if that leaves too few, among them
-  // (those claims may fail, and the database decides).
-  // After a lost race (another instance picked from the same read), and while bookings of
-  // this screening keep losing races, a row or two further on at random, so that two
-  // instances picking from the same read do not pick the same seats.
+  // (those claims may fail, and the database decides). After a lost race (another instance
+  // picked from the same read), and while this screening's bookings keep losing races, a
+  // row or two further on at random, so that two instances do not pick the same seats.
   const claimed = wanted ? undefined : picks.unavailable(s.id, mark)
   const skip = attempt ? randomInt(2 * attempt + 1) : picks.contended(s.id) ? randomInt(3) : 0
   const apart: Unavailable | undefined = claimed?.size ? { has: seat => taken.has(seat) || claimed.has(seat) } : undefined

@@ -1,6 +1,6 @@
 import { CompiledQuery } from 'kysely'
 import type { Db } from '../../db'
-import { batched } from '../../db/batch'
+import { batched, inKeyOrder } from '../../db/batch'
 import { isUniqueViolation } from '../../db/errors'
 import { keepPrepared } from '../../db/prepared'
 
@@ -94,9 +94,7 @@ const claimMany = batched<Claim, Outcome>(async (db, claims) => {
     for (const c of claims) alone.push(await claimOne(db, c).catch((error: unknown) => ({ error })))
     return alone
   }
-  const outcomes: Outcome[] = claims.map(() => ({}))
-  for (const r of answer.rows) outcomes[r.batch_i - 1] = r.clash ? { clash: r.clash } : { id: r.booked_id ?? undefined }
-  return outcomes
+  return inKeyOrder(answer.rows, claims.length).map(r => (r?.clash ? { clash: r.clash } : { id: r?.booked_id ?? undefined }))
 }, claimOne)
 
 /**
