@@ -107,7 +107,9 @@ export default defineNuxtConfig({
   buildDir: '.nuxt',
 
   routeRules: {
-    '/api/**': { headers: { 'Cache-Control': 'no-store' } },
+    // An API answer carries no CSP, so it needs no nonce (only the API docs are a page).
+    '/api/**': { headers: { 'Cache-Control': 'no-store' }, security: { nonce: false } },
+    '/api/docs': { security: { nonce: true } },
     ...Object.fromEntries(['/', '/shows/**', '/venues/**', '/screenings/**'].map(path => [path, PUBLIC_PAGE])),
     // The door scanner reads the camera; every other page keeps it off (security below).
     '/staff/**': { security: { headers: { permissionsPolicy: { 'camera': ['self'], 'microphone': [], 'geolocation': [], 'display-capture': [] } } } },

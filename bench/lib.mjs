@@ -51,3 +51,19 @@ export async function call(url, method, path, { token, body, expect = [200, 201]
   if (!expect.includes(res.status)) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(data)}`)
   return data
 }
+
+/**
+ * Waits until the demo catalogue (NUXT_SEED_DEMO=true) is seeded in full, and returns an
+ * admin token. The seed runs after start, and a page measured while it still renders
+ * posters and adds screenings measures the seed too: once the first show is in, asking for
+ * the same task joins the running one (Nitro runs one task of a name at a time).
+ */
+export async function waitForDemo(url) {
+  const { token } = await call(url, 'POST', '/api/auth/login', { body: { username: 'admin', password: 'bench-admin-password' } })
+  for (let i = 0; i < 600; i++) {
+    if ((await call(url, 'GET', '/api/shows?pageSize=1', { token })).total > 0) break
+    await new Promise(r => setTimeout(r, 100))
+  }
+  await call(url, 'POST', '/api/admin/tasks/db:seed', { token })
+  return token
+}

@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import * as chromeLauncher from 'chrome-launcher'
 import lighthouse from 'lighthouse'
 import desktopConfig from 'lighthouse/core/config/desktop-config.js'
-import { startApp, stopApp } from '../lib.mjs'
+import { startApp, stopApp, waitForDemo } from '../lib.mjs'
 
 const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium'
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo']
@@ -24,13 +24,11 @@ const chrome = await chromeLauncher.launch({
   chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
 })
 try {
-  // The demo catalogue is seeded while the server starts: wait for it, then take a show
+  // The demo catalogue is seeded while the server starts: wait for all of it (a page
+  // measured while posters are still being rendered measures the seed), then take a show
   // and one of its screenings.
-  let shows
-  for (let i = 0; i < 300 && !shows?.items.length; i++) {
-    shows = await (await fetch(`${app.url}/api/shows`)).json()
-    if (!shows.items.length) await new Promise(r => setTimeout(r, 100))
-  }
+  await waitForDemo(app.url)
+  const shows = await (await fetch(`${app.url}/api/shows`)).json()
   const show = shows.items.find(s => s.nextScreening) ?? shows.items[0]
   const paths = { home: '/', show: `/shows/${show.id}`, screening: `/screenings/${show.nextScreening.id}` }
   // Each page once before measuring, as a visitor before would have: the cache holds it.
@@ -66,6 +64,10 @@ try {
         const lcp = lhr.audits['largest-contentful-paint-element']?.details?.items?.[0]?.items?.[0]?.node ?? lhr.audits['largest-contentful-paint-element']?.details?.items?.[0]?.node
         console.info(`${page} (${formFactor}) LCP element: ${lcp?.snippet ?? '?'}`)
         for (const id of ['render-blocking-resources', 'unused-javascript', 'bootup-time', 'mainthread-work-breakdown']) console.info(`  ${id}: ${lhr.audits[id]?.displayValue ?? ''}`)
+        const work = lhr.audits['mainthread-work-breakdown']?.details?.items ?? []
+        console.info(`  main thread: ${work.map(i => `${i.group} ${Math.round(i.duration)}`).join(', ')}`)
+        const long = lhr.audits['long-tasks']?.details?.items ?? []
+        console.info(`  long tasks: ${long.map(t => `${Math.round(t.duration)} ms ${String(t.url).split('/').pop()}`).join(', ')}`)
         for (const phase of lhr.audits['largest-contentful-paint-element']?.details?.items?.[1]?.items ?? []) console.info(`  LCP ${phase.phase}: ${Math.round(phase.timing)} ms`)
       }
       for (const item of lhr.audits['errors-in-console']?.details?.items ?? []) console.info(`  console: ${item.description ?? ''} ${item.url ?? ''}`.slice(0, 300))

@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
-import { call, freePort, root, startApp, stopApp } from '../lib.mjs'
+import { call, freePort, root, startApp, stopApp, waitForDemo } from '../lib.mjs'
 
 const DURATION = Number(process.env.DURATION ?? 8)
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32)
@@ -42,11 +42,7 @@ async function load(title, url, path, { headers = HEADERS } = {}) {
 
 /** The demo catalogue's first show, one of its screenings, and that screening's venue. */
 async function pagesOf(url) {
-  const token = (await call(url, 'POST', '/api/auth/login', { body: { username: 'admin', password: 'bench-admin-password' } })).token
-  for (let i = 0; i < 600; i++) {
-    if ((await call(url, 'GET', '/api/shows?pageSize=1', { token })).total > 0) break
-    await new Promise(r => setTimeout(r, 100))
-  }
+  await waitForDemo(url)
   const show = (await call(url, 'GET', '/api/shows?pageSize=1')).items[0]
   const screening = (await call(url, 'GET', `/api/shows/${show.id}`)).screenings[0]
   return [['/', 'home'], [`/shows/${show.id}`, 'a show'], [`/venues/${screening.venue.id}`, 'a venue'], [`/screenings/${screening.id}`, 'a screening']]

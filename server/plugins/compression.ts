@@ -1,4 +1,5 @@
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
+import type { AnswerForms } from '../utils/shared-answer'
 
 // Compression of what the server makes per request (the API's JSON, pages that are not
 // cached), as the browser accepts: brotli at quality 2 or gzip at level 3, each about 0.2 ms
@@ -20,19 +21,28 @@ export default defineNitroPlugin((nitroApp) => {
     const encoding = acceptedEncoding(event)
     if (!encoding) return
     let body = response.body
-    // h3 would serialise an object or array as JSON after this hook: do it now.
+    let shared: AnswerForms | undefined
+    // h3 would serialise an object or array as JSON after this hook: do it now (once, for an
+    // answer that many requests share).
     if (body !== null && typeof body === 'object' && !(body instanceof Uint8Array) && (Array.isArray(body) || Object.getPrototypeOf(body) === Object.prototype)) {
-      body = JSON.stringify(body)
+      shared = sharedForms(body)
+      body = shared ? (shared.json ??= JSON.stringify(body)) : JSON.stringify(body)
+      response.body = body
       if (!getResponseHeader(event, 'content-type')) setResponseHeader(event, 'Content-Type', 'application/json')
     }
     if (typeof body !== 'string' && !(body instanceof Uint8Array)) return
     const type = String(getResponseHeader(event, 'content-type') ?? (typeof body === 'string' ? 'text/html' : ''))
     if (!COMPRESSIBLE.test(type)) return
-    const raw = Buffer.from(body)
-    if (raw.length < MIN_BYTES) return
-    response.body = encoding === 'br'
-      ? brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 2, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } })
-      : gzipSync(raw, { level: 3 })
+    let packed = shared?.[encoding]
+    if (!packed) {
+      const raw = Buffer.from(body)
+      if (raw.length < MIN_BYTES) return
+      packed = encoding === 'br'
+        ? brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 2, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } })
+        : gzipSync(raw, { level: 3 })
+      if (shared) shared[encoding] = packed
+    }
+    response.body = packed
     setResponseHeader(event, 'Content-Encoding', encoding)
     appendResponseHeader(event, 'Vary', 'Accept-Encoding')
     removeResponseHeader(event, 'Content-Length')

@@ -47,12 +47,13 @@ const cachedFilters = defineCachedFunction(async (_gen: string) => ({ cities: aw
 // Over the shared cache, a second's copy of each answer in this process: reading the shared
 // copy parses its JSON every time, which was most of a cached listing's cost. The key holds
 // the generation, so an admin change is seen at once here too; a failed read is not kept.
-// Concurrent reads of the same key share one promise. Callers only return what they get.
+// Concurrent reads of the same key share one promise. Callers only return what they get,
+// unchanged: each answer is marked shared, so its JSON is compressed once (shared-answer.ts).
 const local = new LRUCache<string, Promise<unknown>>({ max: 1000, ttl: 1000 })
 function kept<T>(key: string, load: () => Promise<T>): Promise<T> {
   const hit = local.get(key)
   if (hit) return hit as Promise<T>
-  const value = load()
+  const value = load().then(markShared)
   local.set(key, value)
   value.catch(() => {
     if (local.get(key) === value) local.delete(key)

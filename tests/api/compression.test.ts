@@ -1,6 +1,7 @@
 import { get } from 'node:http'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
+import { unique } from '../helpers/fixtures'
 import { useTestServer } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
 
@@ -8,7 +9,8 @@ import type { TestServer } from '../helpers/server'
 // other dynamic answers, the cached pages, and the built assets, as the browser accepts.
 
 let server: TestServer
-useTestServer(ready => ({ server } = ready))
+let adminToken: string
+useTestServer(ready => ({ server, adminToken } = ready))
 
 /** Bytes as sent (fetch would decompress them), with the headers. */
 function raw(path: string, acceptEncoding: string): Promise<{ status: number, headers: Record<string, string | string[] | undefined>, body: Buffer }> {
@@ -35,6 +37,31 @@ describe('compression', () => {
       expect(r.body.length).toBeLessThan(plain.body.length / 3)
       expect(JSON.parse(decode(r).toString())).toEqual(JSON.parse(plain.body.toString()))
     }
+  })
+
+  it('sends a cached catalogue answer compressed, and the new answer once an admin changes the catalogue', async () => {
+    const venue = await server.request<{ id: number }>('POST', '/api/venues', { token: adminToken, body: { name: unique('Packed Hall '), place: 'Pune', capacity: 40, seatsPerRow: 8 } })
+    let days = 2
+    const schedule = async (name: string) => {
+      const show = await server.request<{ id: number }>('POST', '/api/shows', { token: adminToken, body: { name, description: 'A long evening. '.repeat(100), tags: ['drama'], ticketPrice: 20_000 } })
+      const screening = await server.request('POST', '/api/screenings', { token: adminToken, body: { showId: show.body.id, venueId: venue.body.id, startsAt: new Date(Date.now() + ++days * 86_400_000).toISOString() } })
+      expect(screening.status).toBe(201)
+    }
+    const names = async (encoding: string) => {
+      const r = await raw('/api/shows?pageSize=100', encoding)
+      expect(r.headers['content-encoding']).toBe(encoding)
+      return (JSON.parse(decode(r).toString()) as { items: { name: string }[] }).items.map(s => s.name)
+    }
+    const first = unique('Packed Show ')
+    await schedule(first)
+    // The same answer again and again (its compressed forms are made once and kept with it).
+    const before = await names('br')
+    expect(before).toContain(first)
+    expect(await names('br')).toEqual(before)
+    expect(await names('gzip')).toEqual(before)
+    const second = unique('Packed Show ')
+    await schedule(second)
+    for (const encoding of ['br', 'gzip']) expect(await names(encoding)).toEqual(expect.arrayContaining([first, second]))
   })
 
   it('leaves small answers as they are', async () => {

@@ -25,7 +25,8 @@ function directives(csp: string): Map<string, string[]> {
 describe('HTML pages', () => {
   it('carry a strict CSP whose nonce every script has, and nothing that names the framework', async () => {
     const server = await serve()
-    for (const path of ['/', '/login', '/register']) {
+    // The API docs are a page under /api, whose answers otherwise carry no CSP and need no nonce.
+    for (const path of ['/', '/login', '/register', '/api/docs']) {
       const res = await fetch(server.url + path, { headers: { accept: 'text/html' } })
       expect(res.status).toBe(200)
       const csp = directives(res.headers.get('content-security-policy') ?? '')
@@ -53,6 +54,17 @@ describe('HTML pages', () => {
     const server = await serve()
     const nonces = await Promise.all([1, 2, 3].map(async () => (await fetch(`${server.url}/login`)).headers.get('content-security-policy')!.match(/'nonce-([^']+)'/)![1]))
     expect(new Set(nonces).size).toBe(3)
+  })
+
+  it('follow each route\'s own rules: the door scanner may use the camera, no other page may', async () => {
+    const server = await serve()
+    // Not following redirects: /staff sends a visitor who is not logged in to /login.
+    const policy = async (path: string) => (await fetch(server.url + path, { headers: { accept: 'text/html' }, redirect: 'manual' })).headers.get('permissions-policy') ?? ''
+    // Twice each, and interleaved: the rules are worked out once per route and kept.
+    for (let round = 0; round < 2; round++) {
+      expect(await policy('/staff/checkin')).toContain('camera=(self)')
+      for (const path of ['/', '/login', '/shows/1', '/api/docs']) expect(await policy(path), path).toContain('camera=()')
+    }
   })
 })
 
