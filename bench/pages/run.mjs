@@ -4,13 +4,14 @@
 //
 // 1. starts the built server on a fresh SQLite data dir with the demo catalogue;
 // 2. runs autocannon against the home page, a show, a venue and a screening page (as a
-//    browser asks: Accept text/html, Accept-Encoding gzip, br), each after a second of
+//    browser asks: Accept text/html, Accept-Encoding gzip, br), each after two seconds of
 //    warm-up, then the cached GET /api/shows;
 // 3. does the same for the four pages on a second server with NUXT_PAGE_CACHE=false, where
 //    every request renders the page (a forced miss);
-// 4. runs a bare h3 JSON handler in a child process, and prints requests/s, p50 and p99
-//    latency, the bytes sent for each answer and the ratio of each row's rate to the bare
-//    handler's.
+// 4. runs a bare h3 JSON handler in a child process, measured again right after each row
+//    (a shared machine's speed drifts within minutes: the bare handler did 15,000 to 44,000
+//    req/s in runs an hour apart), and prints requests/s, p50 and p99 latency, the bytes
+//    sent for each answer and the ratio of each row's rate to the bare handler's next to it.
 //
 // Usage: npm run build && npm run bench:pages   (DURATION=… CONNECTIONS=…)
 import { fork } from 'node:child_process'
@@ -27,7 +28,7 @@ const HEADERS = { 'accept': 'text/html,application/xhtml+xml', 'accept-encoding'
 async function load(title, url, path, { headers = HEADERS } = {}) {
   const probe = await fetch(url + path, { headers })
   await probe.arrayBuffer()
-  await autocannon({ url: url + path, connections: CONNECTIONS, duration: 1, headers })
+  await autocannon({ url: url + path, connections: CONNECTIONS, duration: 2, headers })
   const result = await autocannon({ url: url + path, connections: CONNECTIONS, duration: DURATION, headers })
   return {
     'title': title,
@@ -49,28 +50,34 @@ async function pagesOf(url) {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'ticketshow-bench-pages-'))
+const port = await freePort()
+const baseline = fork(join(root, 'bench/catalog/baseline.mjs'), { env: { ...process.env, PORT: String(port) } })
+await new Promise(resolve => baseline.once('message', resolve))
+const bareRates = []
+/** A row, then the bare handler at once, for the ratio of the two. */
+async function measured(...args) {
+  const row = await load(...args)
+  const bare = await load('bare h3 JSON handler (baseline)', `http://127.0.0.1:${port}`, '/api/shows', { headers: {} })
+  bareRates.push(bare['req/s'])
+  row['bare req/s'] = bare['req/s']
+  row['ratio'] = (row['req/s'] / bare['req/s']).toFixed(3)
+  return row
+}
 try {
   const rows = []
   let app = await startApp(dataDir, { NUXT_SEED_DEMO: 'true' })
   const pages = await pagesOf(app.url)
-  for (const [path, name] of pages) rows.push(await load(`${name} (${path}), cached`, app.url, path))
-  rows.push(await load('GET /api/shows (cached)', app.url, '/api/shows', { headers: { 'accept': 'application/json', 'accept-encoding': 'gzip, br' } }))
+  for (const [path, name] of pages) rows.push(await measured(`${name} (${path}), cached`, app.url, path))
+  rows.push(await measured('GET /api/shows (cached)', app.url, '/api/shows', { headers: { 'accept': 'application/json', 'accept-encoding': 'gzip, br' } }))
   await stopApp(app.child)
   app = await startApp(dataDir, { NUXT_PAGE_CACHE: 'false' })
-  for (const [path, name] of pages) rows.push(await load(`${name}, forced miss (rendered)`, app.url, path))
+  for (const [path, name] of pages) rows.push(await measured(`${name}, forced miss (rendered)`, app.url, path))
   await stopApp(app.child)
 
-  const port = await freePort()
-  const baseline = fork(join(root, 'bench/catalog/baseline.mjs'), { env: { ...process.env, PORT: String(port) } })
-  await new Promise(resolve => baseline.once('message', resolve))
-  const bare = await load('bare h3 JSON handler (baseline)', `http://127.0.0.1:${port}`, '/api/shows', { headers: {} })
-  await stopApp(baseline)
-
-  for (const row of rows) row['ratio'] = (row['req/s'] / bare['req/s']).toFixed(3)
-  bare['ratio'] = '1.000'
-  console.log(`\nPublic pages, demo catalogue, ${CONNECTIONS} connections, ${DURATION} s each (SQLite)`)
-  console.table([...rows, bare])
+  console.log(`\nPublic pages, demo catalogue, ${CONNECTIONS} connections, ${DURATION} s each (SQLite); the bare h3 handler did ${Math.min(...bareRates)}–${Math.max(...bareRates)} req/s`)
+  console.table(rows)
 }
 finally {
+  await stopApp(baseline)
   rmSync(dataDir, { recursive: true, force: true })
 }
